@@ -1,0 +1,46 @@
+"""JSON shapes of the API (the OpenAPI document describes the same)."""
+from __future__ import annotations
+
+from thads.models import Case, User
+from thads.services import queries
+
+
+def case_json(case: Case, *, user: User | None = None, brief: bool = False) -> dict:
+    body = {
+        "id": case.id, "number": case.display_number, "unit": case.unit.code, "kind": case.kind,
+        "state": case.state, "version": case.version, "law": case.law, "workflow": case.workflow,
+        "officer": case.officer.username if case.officer else None,
+        "received_on": case.received_on.isoformat(),
+        "money": {"amount_total": case.amount_total, "collected": case.collected,
+                  "paid_out": case.paid_out, "reduced": case.reduced, "remaining": case.remaining},
+    }
+    if brief:
+        return body
+    from thads.services.lifecycle import available_transitions
+
+    body.update(
+        judgment={"court": case.court, "number": case.judgment_number,
+                  "date": case.judgment_date.isoformat(),
+                  "effective_on": case.judgment_effective_on.isoformat() if case.judgment_effective_on else None},
+        interim=case.interim, priority=case.priority, decision_number=case.decision_number,
+        parties=[{"role": p.role, "kind": p.kind, "name": p.name, "id_number": p.id_number,
+                  "address": p.address} for p in case.parties],
+        obligations=[{"description": o.description, "amount": o.amount, "rank": o.rank, "done": o.done}
+                     for o in case.obligations],
+        deadlines=[{
+            "id": d.id, "kind": d.kind, "basis_on": d.basis_on.isoformat(), "due_on": d.due_on.isoformat(),
+            "status": d.status, "law": d.law, "rule": queries.deadline_rule_label(d),
+            "legal_basis": d.legal_basis, "explanation": queries.deadline_explanation(d),
+        } for d in queries.deadlines_of(case.id)],
+        transitions=[{
+            "trigger": t.trigger, "label": t.label_vi, "role": t.role,
+            "inputs": [{"name": s.name, "type": s.type, "required": s.required,
+                        "choices": [c[0] for c in s.choices], "label": s.label_vi} for s in t.inputs],
+        } for t in available_transitions(user, case)],
+        events=[{
+            "seq": e.seq, "on": e.on.isoformat(), "kind": e.kind, "trigger": e.trigger,
+            "from_state": e.from_state, "to_state": e.to_state, "inputs": e.inputs,
+            "legal_basis": e.legal_basis, "actor_id": e.actor_id, "created_at": e.created_at.isoformat(),
+        } for e in queries.events_of(case.id)],
+    )
+    return body

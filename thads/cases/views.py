@@ -1,0 +1,238 @@
+"""Case pages: thin views that validate a form, call one service, flash and redirect."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional
+
+from thads.cases import bp
+from thads.cases.forms import CaseForm
+from thads.extensions import db
+from thads.forms import MoneyField, VNDateField, choices
+from thads.models import CaseEvent, Deadline, User
+from thads.services import clock, lifecycle, queries
+from thads.services.cases import register_case
+from thads.services.errors import Conflict, InvalidInput, ServiceError
+from thads.services.scope import get_case
+from workflows import WORKFLOWS, workflow_for
+from workflows.machine import to_mermaid
+from workflows.rules import explain, rule_for
+
+
+@bp.route("/")
+@login_required
+def home():
+    return redirect(url_for("worklist.index"))
+
+
+@bp.route("/cases")
+@login_required
+def case_list():
+    page = queries.list_cases(
+        current_user, state=request.args.get("state") or None,
+        q=request.args.get("q") or None, cursor=request.args.get("cursor") or None,
+    )
+    return render_template("cases/list.html", page=page, states=_state_labels(), args=request.args)
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@login_required
+def new_case():
+    form = CaseForm()
+    problems: dict[str, str] = {}
+    if form.validate_on_submit():
+        try:
+            case = register_case(current_user, form.to_input())
+        except InvalidInput as exc:
+            db.session.rollback()
+            problems = exc.fields
+            _attach_errors(form, exc.fields)
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã thụ lý việc số %(n)s.", n=case.display_number), "success")
+            return redirect(url_for("cases.case_detail", case_id=case.id))
+    elif request.method == "POST":
+        flash(_("Thông tin hồ sơ chưa hợp lệ, hãy sửa các ô được đánh dấu."), "danger")
+    return render_template("cases/new.html", form=form, problems=problems)
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+def case_detail(case_id: int):
+    case = get_case(current_user, case_id)
+    view = queries.case_view(current_user, case)
+    return render_template("cases/detail.html", case=case, view=view, states=_state_labels())
+
+
+@bp.route("/cases/<int:case_id>/transitions/<trigger>", methods=["GET", "POST"])
+@login_required
+def transition(case_id: int, trigger: str):
+    case = get_case(current_user, case_id)
+    wf = workflow_for(max(clock.today(), case.last_event_on))
+    names = {t.trigger for t in wf.transitions}
+    if trigger not in names:
+        abort(404)
+    spec = wf.transition(trigger)
+    form = transition_form(spec, case)(request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        form.version.data = case.version
+        form.seen_seq.data = queries.last_seq(case.id)
+    changes = []
+    if request.method == "POST" and form.validate():
+        inputs = {s.name: _raw(getattr(form, "in_" + s.name).data) for s in spec.inputs}
+        try:
+            lifecycle.apply_transition(
+                current_user, case.id, trigger, on=form.on.data, version=_int(form.version.data),
+                inputs=inputs,
+            )
+        except Conflict as exc:
+            db.session.rollback()
+            flash(exc.message, "warning")
+            changes = queries.events_after(case.id, _int(form.seen_seq.data) or 0)
+            case = get_case(current_user, case_id)
+            form.version.data = case.version
+            form.seen_seq.data = queries.last_seq(case.id)
+        except InvalidInput as exc:
+            db.session.rollback()
+            _attach_errors(form, {("in_" + k if k not in ("on", "version") else k): v for k, v in exc.fields.items()})
+            flash(exc.message, "danger")
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã thực hiện: %(label)s.", label=spec.label_vi), "success")
+            return redirect(url_for("cases.case_detail", case_id=case.id))
+    return render_template("cases/transition.html", case=case, spec=spec, form=form, changes=changes)
+
+
+@bp.route("/cases/<int:case_id>/payments", methods=["GET", "POST"])
+@login_required
+def payment(case_id: int):
+    case = get_case(current_user, case_id)
+    form = PaymentForm()
+    if request.method == "GET":
+        form.version.data = case.version
+    if form.validate_on_submit():
+        try:
+            lifecycle.record_payment(
+                current_user, case.id, amount=form.amount.data, on=form.on.data,
+                receipt_number=form.receipt_number.data, kind=form.kind.data,
+                version=_int(form.version.data),
+            )
+        except InvalidInput as exc:
+            db.session.rollback()
+            _attach_errors(form, exc.fields)
+            flash(exc.message, "danger")
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã ghi nhận khoản tiền."), "success")
+            return redirect(url_for("cases.case_detail", case_id=case.id))
+    return render_template("cases/payment.html", case=case, form=form)
+
+
+@bp.route("/workflow")
+@login_required
+def workflow_diagram():
+    wf_id = request.args.get("id")
+    wf = WORKFLOWS.get(wf_id) or workflow_for(clock.today())
+    rules = []
+    for law_day in (wf_law_day(wf),):
+        for kind in queries.DEADLINE_KINDS:
+            try:
+                r = rule_for(kind, law_day)
+            except KeyError:
+                continue
+            rules.append(r)
+    return render_template("cases/workflow.html", wf=wf, mermaid=to_mermaid(wf), rules=rules,
+                           workflows=WORKFLOWS)
+
+
+def wf_law_day(wf):
+    from datetime import date
+
+    return date(2026, 7, 1) if "2025" in wf.id else date(2026, 6, 30)
+
+
+class PaymentForm(FlaskForm):
+    kind = SelectField("Loại", choices=choices([("collection", "Thu tiền"), ("payout", "Chi trả"), ("reduction", "Miễn, giảm")]))
+    amount = MoneyField("Số tiền (đồng)", validators=[DataRequired("Hãy nhập số tiền.")])
+    on = VNDateField("Ngày", validators=[DataRequired("Hãy nhập ngày.")])
+    receipt_number = StringField("Số biên lai / chứng từ", validators=[Optional()])
+    version = HiddenField()
+
+
+def transition_form(spec, case):
+    """A WTForms class generated from the transition's declared inputs."""
+
+    class F(FlaskForm):
+        on = VNDateField(_("Ngày thực hiện"), validators=[Optional()])
+        version = HiddenField()
+        seen_seq = HiddenField()
+
+    for s in spec.inputs:
+        label = s.label_vi
+        validators = [DataRequired(_("Hãy nhập %(f)s.", f=label.lower()))] if s.required and s.type != "bool" else [Optional()]
+        if s.type == "text":
+            field = TextAreaField(label, validators=validators)
+        elif s.type == "date":
+            field = VNDateField(label, validators=validators, allow_future=True)
+        elif s.type == "int":
+            field = IntegerField(label, validators=validators)
+        elif s.type == "money":
+            field = MoneyField(label, validators=validators)
+        elif s.type == "choice":
+            field = SelectField(label, choices=choices((v, lv) for v, lv, _le in s.choices), validators=validators)
+        elif s.type == "officer":
+            officers = db.session.scalars(
+                select(User).where(User.unit_id == case.unit_id, User.active.is_(True)).order_by(User.full_name)
+            )
+            field = SelectField(label, choices=choices((u.username, u.full_name) for u in officers if u.has_role("officer")),
+                                validators=validators)
+        elif s.type == "bool":
+            field = BooleanField(label)
+        else:
+            field = StringField(label, validators=validators)
+        setattr(F, "in_" + s.name, field)
+    return F
+
+
+def _raw(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _attach_errors(form, fields: dict[str, str]) -> None:
+    """Show service-level messages on the simple fields they name (lists show them on top)."""
+    for name, message in fields.items():
+        field = form._fields.get(name)
+        if field is not None and not hasattr(field, "entries"):
+            field.errors = list(field.errors or []) + [message]
+
+
+def _state_labels() -> dict[str, str]:
+    wf = next(iter(WORKFLOWS.values()))
+    labels = {}
+    for w in WORKFLOWS.values():
+        for s in w.states:
+            labels[s.name] = s.label_vi
+    return labels or {s.name: s.label_vi for s in wf.states}
+
+
+__all__ = ["CaseEvent", "Deadline", "explain", "IntegerField"]

@@ -1,0 +1,17 @@
+"""SQLAlchemy models. Import from here: ``from thads.models import Case, User``."""
+from thads.models.base import utcnow
+from thads.models.calendar import CalendarDay
+from thads.models.cases import Case, Obligation, Party, Payment, stat_year_of
+from thads.models.deadlines import Deadline
+from thads.models.events import CaseEvent
+from thads.models.notifications import Notification
+from thads.models.proposals import Proposal
+from thads.models.targets import Target
+from thads.models.units import Unit
+from thads.models.users import ROLES, ApiToken, LoginSession, User, UserRole
+
+__all__ = [
+    "ApiToken", "CalendarDay", "Case", "CaseEvent", "Deadline", "LoginSession", "Notification",
+    "Obligation", "Party", "Payment", "Proposal", "ROLES", "Target", "Unit", "User", "UserRole",
+    "stat_year_of", "utcnow",
+]

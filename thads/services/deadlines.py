@@ -1,0 +1,113 @@
+"""Opening, closing and recomputing deadline rows from the workflow's rules."""
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from sqlalchemy import select
+
+from thads.extensions import db
+from thads.models import CalendarDay, Case, CaseEvent, Deadline
+from workflows import WORKFLOWS, PlannedDeadline, plan_initial, plan_transition
+from workflows.calendar import WorkingCalendar
+from workflows.rules import due_date, rule_for
+
+_CAL_TTL = 60.0
+_cal_cache: dict[str, object] = {"cal": None, "at": 0.0}
+
+
+def calendar() -> WorkingCalendar:
+    """The working-day calendar with the agency's local additions (cached for a minute)."""
+    cal = _cal_cache["cal"]
+    if cal is None or time.monotonic() - float(_cal_cache["at"]) > _CAL_TTL:
+        rows = db.session.execute(select(CalendarDay.on, CalendarDay.kind)).all()
+        cal = WorkingCalendar(
+            extra_days_off=[r.on for r in rows if r.kind == "off"],
+            extra_working_days=[r.on for r in rows if r.kind == "work"],
+        )
+        _cal_cache.update(cal=cal, at=time.monotonic())
+    return cal  # type: ignore[return-value]
+
+
+def forget_calendar() -> None:
+    _cal_cache.update(cal=None, at=0.0)
+
+
+def open_deadline(case: Case, kind: str, basis_on: date, event: CaseEvent | None,
+                  variant: str | None = None) -> Deadline:
+    """Open one deadline; the rule is chosen by ``basis_on`` (Law 106/2025 Art 116)."""
+    rule = rule_for(kind, basis_on, variant)
+    return store(case, PlannedDeadline(kind, rule, basis_on, due_date(rule, basis_on, calendar())), event)
+
+
+def store(case: Case, planned: PlannedDeadline, event: CaseEvent | None) -> Deadline:
+    rule = planned.rule
+    row = Deadline(
+        case_id=case.id, kind=planned.kind, variant=rule.variant, law=rule.law, basis_on=planned.basis_on,
+        due_on=planned.due_on, amount=rule.amount, unit=rule.unit.value, legal_basis=rule.legal_basis,
+        status="open", opened_by_event_id=event.id if event is not None else None,
+    )
+    db.session.add(row)
+    return row
+
+
+def open_initial(case: Case, event: CaseEvent, ctx) -> list[Deadline]:
+    """The deadlines a registration opens (the enforcement decision)."""
+    wf = WORKFLOWS[case.workflow]
+    rows = [store(case, p, event) for p in plan_initial(wf, ctx, event.on, calendar())]
+    db.session.flush()
+    return rows
+
+
+def open_for_transition(case: Case, wf, transition, ctx, inputs: dict, event: CaseEvent,
+                        new_state: str) -> list[Deadline]:
+    """The deadlines ``transition`` opens (and, on resumption, the restored state's)."""
+    planned = plan_transition(wf, transition, ctx, inputs, event.on, calendar(), new_state=new_state)
+    rows = [store(case, p, event) for p in planned]
+    db.session.flush()
+    return rows
+
+
+def close(case: Case, kinds, event: CaseEvent) -> None:
+    """Close the open deadlines of ``kinds``: met when acted on by the due date, else missed."""
+    for row in open_rows(case, kinds):
+        # A period that runs for the debtor (the voluntary period) cannot be missed by the
+        # agency: acting after it has elapsed is the procedure, not a delay.
+        debtor_period = rule_for(row.kind, row.basis_on, row.variant).actor == "debtor"
+        row.status = "met" if debtor_period or event.on <= row.due_on else "missed"
+        row.closed_on = event.on
+        row.closed_by_event_id = event.id
+
+
+def cancel_open(case: Case, event: CaseEvent, keep=("payout",)) -> None:
+    """Cancel every open deadline except ``keep`` (money collected must still be paid out)."""
+    for row in open_rows(case, None):
+        if row.kind in keep:
+            continue
+        row.status = "cancelled"
+        row.closed_on = event.on
+        row.closed_by_event_id = event.id
+
+
+def open_rows(case: Case, kinds) -> list[Deadline]:
+    stmt = select(Deadline).where(Deadline.case_id == case.id, Deadline.status == "open")
+    if kinds is not None:
+        stmt = stmt.where(Deadline.kind.in_(list(kinds)))
+    return list(db.session.scalars(stmt))
+
+
+def recompute_open(reason: str) -> int:
+    """Recompute every open deadline's due date (after a calendar change); returns how many moved."""
+    forget_calendar()
+    cal = calendar()
+    moved = 0
+    stmt = select(Deadline).where(Deadline.status == "open").execution_options(yield_per=1000)
+    for row in db.session.scalars(stmt):
+        rule = rule_for(row.kind, row.basis_on, row.variant)
+        new_due = due_date(rule, row.basis_on, cal)
+        if new_due != row.due_on:
+            row.recomputed_reason = f"{reason}: {row.due_on.isoformat()} → {new_due.isoformat()}"
+            row.due_on = new_due
+            moved += 1
+    db.session.flush()
+    return moved

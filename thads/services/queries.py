@@ -1,0 +1,127 @@
+"""Read models for pages and the API: case lists (keyset-paginated) and the case view."""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from thads.extensions import db
+from thads.models import Case, CaseEvent, Deadline, User
+from thads.services import clock
+from thads.services.errors import InvalidInput
+from thads.services.scope import cases_for
+from thads.services.values import fold
+
+DEADLINE_KINDS = ("decision", "case_file", "procuracy", "notification", "voluntary", "verification",
+                  "reverification", "resume", "payout")
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+    extra: dict = field(default_factory=dict)
+
+
+def encode_cursor(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw: str) -> list:
+    try:
+        pad = "=" * (-len(raw) % 4)
+        values = json.loads(base64.urlsafe_b64decode(raw + pad))
+        if not isinstance(values, list):
+            raise ValueError
+        return values
+    except (ValueError, TypeError):
+        raise InvalidInput("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."}) from None
+
+
+def list_cases(user: User, *, state: str | None = None, officer: str | None = None,
+               overdue: bool | None = None, q: str | None = None, cursor: str | None = None,
+               limit: int = 50) -> Page:
+    """Cases in ``user``'s scope, newest first, keyset-paginated on id (no OFFSET)."""
+    stmt = cases_for(user)
+    if state:
+        stmt = stmt.where(Case.state == state)
+    if officer:
+        stmt = stmt.where(Case.officer_id == select(User.id).where(User.username == officer).scalar_subquery())
+    if overdue:
+        today = clock.today()
+        stmt = stmt.where(
+            select(Deadline.id).where(Deadline.case_id == Case.id, Deadline.status == "open",
+                                      Deadline.due_on < today).exists()
+        )
+    if q:
+        stmt = stmt.where(Case.search_text.contains(fold(q), autoescape=True))
+    if cursor:
+        (last_id,) = decode_cursor(cursor)[:1]
+        if not isinstance(last_id, int):
+            raise InvalidInput("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."})
+        stmt = stmt.where(Case.id < last_id)
+    rows = list(db.session.scalars(stmt.order_by(Case.id.desc()).limit(limit + 1)))
+    nxt = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
+    return Page(items=rows[:limit], next_cursor=nxt)
+
+
+def last_seq(case_id: int) -> int:
+    return db.session.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.case_id == case_id)) or 0
+
+
+def events_after(case_id: int, seq: int) -> list[CaseEvent]:
+    return list(db.session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.seq > seq).order_by(CaseEvent.seq)
+    ))
+
+
+def deadlines_of(case_id: int) -> list[Deadline]:
+    return list(db.session.scalars(
+        select(Deadline).where(Deadline.case_id == case_id).order_by(Deadline.due_on, Deadline.id)
+    ))
+
+
+def events_of(case_id: int) -> list[CaseEvent]:
+    return list(db.session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)
+    ))
+
+
+def deadline_explanation(row: Deadline, locale: str = "vi") -> str:
+    from workflows.rules import explain, explain_en, rule_for
+
+    rule = rule_for(row.kind, row.basis_on, row.variant)
+    return (explain_en if locale == "en" else explain)(rule, row.basis_on, row.due_on)
+
+
+def deadline_rule_label(row: Deadline, locale: str = "vi") -> str:
+    from workflows.rules import rule_for
+
+    rule = rule_for(row.kind, row.basis_on, row.variant)
+    return rule.label_en if locale == "en" else rule.label_vi
+
+
+def case_view(user: User, case: Case) -> dict:
+    """Everything the case page shows, gathered in a few queries."""
+    from thads.services.lifecycle import available_transitions
+
+    cal_today = clock.today()
+    from thads.services.deadlines import calendar
+
+    cal = calendar()
+    deadlines = []
+    for row in deadlines_of(case.id):
+        remaining = cal.working_days_between(cal_today, row.due_on) if row.status == "open" else None
+        deadlines.append({"row": row, "explanation": deadline_explanation(row),
+                          "rule": deadline_rule_label(row), "working_days_left": remaining})
+    actors = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_(select(CaseEvent.actor_id).where(CaseEvent.case_id == case.id)))
+    )}
+    return {
+        "deadlines": deadlines,
+        "events": events_of(case.id),
+        "actors": actors,
+        "transitions": available_transitions(user, case),
+    }

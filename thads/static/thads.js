@@ -1,0 +1,9 @@
+// A double click submits a form once: the first submit disables its buttons.
+document.addEventListener("submit", function (ev) {
+  var form = ev.target;
+  if (form.dataset.submitted) { ev.preventDefault(); return; }
+  form.dataset.submitted = "1";
+  form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) {
+    setTimeout(function () { b.disabled = true; }, 0);
+  });
+});
