@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench install install-test translations services chromium clean
+.PHONY: run test lint bench install install-test translations services chromium clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,9 @@ $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations vendor
 
-install-test: $(VENV)/.installed-test translations
+install-test: $(VENV)/.installed-test translations vendor
 
 translations: | $(BIN)/python
 	$(BIN)/pybabel -q compile -d thads/translations -f || true
@@ -36,6 +36,20 @@ run: install
 
 services:
 	bash .ci/services
+
+# The workflow diagram page draws with Mermaid served from /static/vendor (never a CDN): the
+# pinned release is fetched from the npm registry once; without npm the page shows the text.
+MERMAID_VERSION ?= 11.17.2
+VENDOR := thads/static/vendor
+vendor: $(VENDOR)/mermaid.min.js
+
+$(VENDOR)/mermaid.min.js:
+	@mkdir -p $(VENDOR)
+	@if command -v npm >/dev/null 2>&1; then \
+	  tmp=$$(mktemp -d) && (cd $$tmp && npm pack -q mermaid@$(MERMAID_VERSION) >/dev/null) && \
+	  tar -xzf $$tmp/mermaid-$(MERMAID_VERSION).tgz -C $$tmp package/dist/mermaid.min.js && \
+	  cp $$tmp/package/dist/mermaid.min.js $@ && rm -rf $$tmp && echo "vendor: mermaid $(MERMAID_VERSION)"; \
+	else echo "vendor: npm not found, the workflow diagram is shown as text"; fi
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium chromium-driver; }

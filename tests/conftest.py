@@ -78,7 +78,7 @@ def _config(url: str, instance) -> dict:
     return {
         "TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
         "EMBEDDED_WORKER": False, "BROKER_URL": "stub://", "SMTP_URL": "",
-        "RATELIMIT_STORAGE_URI": "memory://"
+        "RATELIMIT_STORAGE_URI": "memory://", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 

@@ -16,6 +16,7 @@ units_cli = AppGroup("units", help="Organisation units.")
 users_cli = AppGroup("users", help="Users and API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
 audit_cli = AppGroup("audit", help="Audit trail checks.")
+calendar_cli = AppGroup("calendar", help="Local calendar additions (swapped days).")
 
 
 def _fail(exc: ServiceError) -> None:
@@ -100,6 +101,22 @@ def audit_verify(case_id):
     click.echo("audit: all chains verify")
 
 
+@calendar_cli.command("add")
+@click.option("--date", "on", required=True, type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]))
+@click.option("--kind", required=True, type=click.Choice(["off", "work"]))
+@click.option("--note", default="")
+def calendar_add(on, kind, note):
+    """Add an extra day off / worked Saturday; open deadlines are recomputed."""
+    from thads.services.calendar_admin import add_day
+
+    try:
+        _row, moved = add_day(None, on.date(), kind, note)
+    except ServiceError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(json.dumps({"date": on.date().isoformat(), "kind": kind, "deadlines_moved": moved}))
+
+
 # Each slice that has commands exposes ``COMMANDS`` (a list of click commands/groups) in its
 # ``cli`` module; they are registered here so the composition root stays in one place.
 SLICE_CLI_MODULES = ("thads.tasks.cli", "thads.worklist.cli", "thads.reports.cli")
@@ -108,7 +125,7 @@ SLICE_CLI_MODULES = ("thads.tasks.cli", "thads.worklist.cli", "thads.reports.cli
 def register(app: Flask) -> None:
     import importlib
 
-    for group in (units_cli, users_cli, demo_cli, audit_cli):
+    for group in (units_cli, users_cli, demo_cli, audit_cli, calendar_cli):
         app.cli.add_command(group)
     for name in SLICE_CLI_MODULES:
         for command in importlib.import_module(name).COMMANDS:

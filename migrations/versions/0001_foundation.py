@@ -116,6 +116,7 @@ def upgrade():
     sa.Column('reduced', sa.BigInteger(), nullable=False),
     sa.Column('nonmoney_pending', sa.Integer(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
+    sa.Column('submission_key', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -128,7 +129,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['officer_id'], ['user_account.id'], name=op.f('fk_enforcement_case_officer_id_user_account')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_enforcement_case_unit_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_enforcement_case')),
-    sa.UniqueConstraint('unit_id', 'stat_year', 'number', name=op.f('uq_enforcement_case_unit_id_stat_year_number'))
+    sa.UniqueConstraint('unit_id', 'stat_year', 'number', name=op.f('uq_enforcement_case_unit_id_stat_year_number')),
+    sa.UniqueConstraint('submission_key', name=op.f('uq_enforcement_case_submission_key'))
     )
     with op.batch_alter_table('enforcement_case', schema=None) as batch_op:
         batch_op.create_index('ix_case_officer_state', ['officer_id', 'state'], unique=False)

@@ -9,8 +9,8 @@
 Revision ID: 0002_reminders
 Revises: 0001_foundation
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0002_reminders"
 down_revision = "0001_foundation"

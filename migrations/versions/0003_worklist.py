@@ -10,8 +10,8 @@
 Revision ID: 0003_worklist
 Revises: 0002_reminders
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0003_worklist"
 down_revision = "0002_reminders"

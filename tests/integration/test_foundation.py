@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -282,3 +283,30 @@ def test_the_api_registers_a_case_and_refuses_bad_input_without_saving(app, worl
     body = ok.get_json()
     assert body["state"] == "received" and body["number"] == "1/2026" and body["money"]["amount_total"] == 150_000_000
     assert [d["kind"] for d in body["deadlines"]] == ["decision"]
+
+
+def test_a_double_submitted_registration_form_creates_one_case_and_says_so(client, world):
+    from thads.models import Case
+
+    login(client, "clerk_a")
+    page = client.get("/cases/new").get_data(as_text=True)
+    token = csrf_token_from(page)
+    key = re.search(r'name="submission_key" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    first = client.post("/cases/new", data=_form_data(csrf_token=token, submission_key=key))
+    second = client.post("/cases/new", data=_form_data(csrf_token=token, submission_key=key), follow_redirects=True)
+    assert first.status_code == 302
+    assert "lần gửi lặp lại không tạo hồ sơ mới" in second.get_data(as_text=True)
+    assert count(Case) == 1
+
+
+def test_an_api_retry_with_the_same_idempotency_key_registers_once(app, world):
+    from thads.models import Case
+
+    client = app.test_client()
+    headers = {**api_token(world.clerk_a), "Idempotency-Key": "retry-key-0001"}
+    first = client.post("/api/v1/cases", headers=headers, json=case_input())
+    again = client.post("/api/v1/cases", headers=headers, json=case_input())
+    assert first.status_code == 201
+    assert again.status_code == 409 and again.get_json()["error"] == "duplicate_submission"
+    assert again.get_json()["case_id"] == first.get_json()["id"]
+    assert count(Case) == 1

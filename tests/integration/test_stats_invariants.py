@@ -25,10 +25,10 @@ def _office(w, rng):
     ])
 
 
-def build_random_histories(w, n: int, seed: int, first=date(2021, 6, 1), last=date(2026, 10, 31)) -> list[int]:
+def build_random_histories(w, n: int, seed: int, first=date(2021, 6, 1), last=date(2026, 10, 31),
+                           until: date = TODAY) -> list[int]:
     """Register ``n`` cases and walk each through random transitions and payments, all dated."""
     from thads.services.cases import register_case
-    from thads.services.lifecycle import apply_transition, record_payment
 
     rng = random.Random(seed)
     ids = []
@@ -46,26 +46,32 @@ def build_random_histories(w, n: int, seed: int, first=date(2021, 6, 1), last=da
         case = register_case(head, raw, today=TODAY)
         db.session.commit()
         ids.append(case.id)
-        day = received
-        for _step in range(12):
-            day += timedelta(days=rng.choice([0, 3, 10, 40, 120, 300]))
-            if day > TODAY:
-                break
-            db.session.refresh(case)
-            if case.state in FINAL:
-                break
-            action = _choose(rng, case, officer)
-            if action is None:
-                break
-            try:
-                if action[0] == "pay":
-                    record_payment(head, case.id, amount=action[2], kind=action[1], on=day, today=TODAY)
-                else:
-                    apply_transition(head, case.id, action[1], on=day, inputs=action[2], today=TODAY)
-                db.session.commit()
-            except (InvalidTransition, InvalidInput):
-                db.session.rollback()
+        walk_case(rng, case, head, officer, received, until)
     return ids
+
+
+def walk_case(rng, case, head, officer, day: date, until: date) -> None:
+    """Random dated steps on one case, none after ``until``."""
+    from thads.services.lifecycle import apply_transition, record_payment
+
+    for _step in range(12):
+        day += timedelta(days=rng.choice([0, 3, 10, 40, 120, 300]))
+        if day > until:
+            break
+        db.session.refresh(case)
+        if case.state in FINAL:
+            break
+        action = _choose(rng, case, officer)
+        if action is None:
+            break
+        try:
+            if action[0] == "pay":
+                record_payment(head, case.id, amount=action[2], kind=action[1], on=day, today=TODAY)
+            else:
+                apply_transition(head, case.id, action[1], on=day, inputs=action[2], today=TODAY)
+            db.session.commit()
+        except (InvalidTransition, InvalidInput):
+            db.session.rollback()
 
 
 def _choose(rng, case, officer):
@@ -249,8 +255,8 @@ def test_every_figure_adds_up_and_matches_a_naive_recount_of_its_drill_down(worl
                     money = {cid: naive_contribution(c, figure)[1] for cid, c in naive.items()}
                     assert row.figures.cases[figure] == len(counted), (period, setting, row.code, figure)
                     assert row.figures.money[figure] == sum(money.values()), (period, setting, row.code, figure)
-                    if row.scope == "own" and figure not in ("total", "completed", "carried_forward"):
-                        continue  # the own rows are checked on a few figures to keep the test quick
+                    if setting != "in_progress" or (row.scope == "own" and figure not in ("total", "completed")):
+                        continue  # lists are checked for one setting and a few own-row figures (speed)
                     listed = stats.drill_down(world.province, period, figure, "cases", row_unit=row_unit,
                                               scope=row.scope, suspended_as=setting)
                     assert [r.case_id for r in listed] == sorted(counted)

@@ -203,3 +203,18 @@ def test_an_officer_step_cannot_be_proposed(world):
     db.session.rollback()
     p = proposals.propose(world.officer_a, case.id, "verify", inputs={"outcome": "not_enforceable"})
     assert p.status == "pending"
+
+
+def test_cases_ticked_on_the_board_open_the_reassign_page_with_that_selection(client, world):
+    first, second = _overdue_case(world), _overdue_case(world)
+    login(client, "head_a")
+    board = client.get("/supervision/").get_data(as_text=True)
+    assert f'name="case" value="{first.id}"' in board
+    token = csrf_token_from(board)
+    page = client.post("/supervision/reassign", data={"csrf_token": token, "case": [first.id, second.id],
+                                                       "action": "select"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'data-testid="selection"' in html
+    assert html.count('name="case" value=') == 2 and "Hãy chọn chấp hành viên nhận" not in html
+    missing = client.post("/supervision/reassign", data={"csrf_token": token, "case": first.id, "action": "preview"})
+    assert "Hãy chọn chấp hành viên nhận" in missing.get_data(as_text=True)

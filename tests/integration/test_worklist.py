@@ -97,4 +97,5 @@ def test_english_is_one_switch_away(client, world):
     client.get("/lang/en")
     html = client.get("/worklist").get_data(as_text=True)
     assert '<html lang="en">' in html
-    assert "Received" in html or "received" in html.lower()
+    assert f"<td>{svc.state_labels('en')['received']}</td>" in html
+    assert svc.state_labels("en")["received"] != svc.state_labels("vi")["received"]

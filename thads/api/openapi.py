@@ -36,9 +36,13 @@ def openapi_document() -> dict:
                 },
                 "post": {
                     "summary": "Register a case (thụ lý)",
+                    "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                                    "schema": {"type": "string", "minLength": 8, "maxLength": 64},
+                                    "description": "repeat-safe: the same key registers once (409 duplicate_submission with case_id)"}],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewCase"}}}},
                     "responses": {"201": _case_resp("registered"), "400": _err("malformed JSON"),
                                   "401": std["401"], "403": _err("role may not register"),
+                                  "409": _err("duplicate_submission: this Idempotency-Key already registered `case_id`"),
                                   "422": _err("invalid_input with `fields`")},
                 },
             },

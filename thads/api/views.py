@@ -69,7 +69,7 @@ def list_cases():
 @bp.post("/cases")
 @token_required
 def create_case():
-    case = register_case(g.api_user, json_body())
+    case = register_case(g.api_user, json_body(), submission_key=request.headers.get("Idempotency-Key") or None)
     db.session.commit()
     return jsonify(case_json(case, user=g.api_user)), 201
 

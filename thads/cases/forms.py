@@ -34,6 +34,8 @@ class CaseForm(FlaskForm):
     judgment_effective_on = VNDateField("Ngày có hiệu lực", validators=[Optional()])
     interim = BooleanField("Quyết định áp dụng biện pháp khẩn cấp tạm thời")
     priority = BooleanField("Việc trọng điểm / phức tạp")
+    # A one-time key per opened form: a double submit registers the case once.
+    submission_key = HiddenField()
     parties = FieldList(FormField(PartyForm), min_entries=3, max_entries=10)
     obligations = FieldList(FormField(ObligationForm), min_entries=3, max_entries=10)
 

@@ -1,6 +1,8 @@
 """Case pages: thin views that validate a form, call one service, flash and redirect."""
 from __future__ import annotations
 
+import uuid
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,7 +18,7 @@ from thads.forms import MoneyField, VNDateField, choices
 from thads.models import CaseEvent, Deadline, User
 from thads.services import clock, lifecycle, queries
 from thads.services.cases import register_case
-from thads.services.errors import Conflict, InvalidInput, ServiceError
+from thads.services.errors import Conflict, DuplicateSubmission, InvalidInput, ServiceError
 from thads.services.scope import get_case
 from workflows import WORKFLOWS, workflow_for
 from workflows.machine import to_mermaid
@@ -44,9 +46,15 @@ def case_list():
 def new_case():
     form = CaseForm()
     problems: dict[str, str] = {}
+    if request.method == "GET":
+        form.submission_key.data = uuid.uuid4().hex
     if form.validate_on_submit():
         try:
-            case = register_case(current_user, form.to_input())
+            case = register_case(current_user, form.to_input(), submission_key=form.submission_key.data or None)
+        except DuplicateSubmission as exc:
+            db.session.rollback()
+            flash(exc.message, "info")
+            return redirect(url_for("cases.case_detail", case_id=exc.extra["case_id"]))
         except InvalidInput as exc:
             db.session.rollback()
             problems = exc.fields

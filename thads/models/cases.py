@@ -83,6 +83,8 @@ class Case(db.Model):
     nonmoney_pending: Mapped[int] = mapped_column(Integer, default=0)
     # Lower-case, diacritics-free text of number, parties, identity numbers and judgment.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The form's one-time key (or the API's Idempotency-Key): a double submit registers once.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

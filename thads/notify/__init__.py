@@ -8,6 +8,7 @@ channels with :func:`register` (for instance one that always raises) and restore
 from __future__ import annotations
 
 from collections.abc import Mapping
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -53,13 +54,18 @@ def channels_for(user: User, config: Mapping) -> list[str]:
 
 
 _loaded = False
+_load_lock = threading.Lock()
 
 
 def _load_builtin() -> None:
+    """Register the built-in channels once (worker threads may race here on the first message)."""
     global _loaded
-    if not _loaded:
-        _loaded = True
-        from thads.notify import email, inapp
+    if _loaded:
+        return
+    with _load_lock:
+        if not _loaded:
+            from thads.notify import email, inapp
 
-        for channel in (inapp.InAppChannel(), email.EmailChannel()):
-            _registry.setdefault(channel.name, channel)
+            for channel in (inapp.InAppChannel(), email.EmailChannel()):
+                _registry.setdefault(channel.name, channel)
+            _loaded = True

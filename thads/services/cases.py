@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from thads.extensions import db
 from thads.models import Case, Obligation, Party, Unit, User, stat_year_of
 from thads.models.cases import CASE_KINDS, PARTY_KINDS, PARTY_ROLES
 from thads.services import audit, clock
-from thads.services.errors import Forbidden, InvalidInput
+from thads.services.errors import DuplicateSubmission, Forbidden, InvalidInput
 from thads.services.scope import in_scope
 from thads.services.values import ValueProblem, fold, parse_date, parse_money
 
@@ -121,12 +122,21 @@ def clean_case_input(raw: dict, today: date | None = None) -> tuple[dict, dict[s
     return clean, errors
 
 
-def register_case(actor: User, raw: dict, *, today: date | None = None) -> Case:
-    """Register a case from validated input; writes the case, its first event and deadlines."""
+def register_case(actor: User, raw: dict, *, today: date | None = None,
+                  submission_key: str | None = None) -> Case:
+    """Register a case from validated input; writes the case, its first event and deadlines.
+
+    ``submission_key`` makes a repeated submit (double click, network retry) harmless: the
+    second one raises ``DuplicateSubmission`` naming the case the first one created.
+    """
     from thads.services import deadlines as deadline_service
 
     if not actor.has_role(*REGISTER_ROLES):
         raise Forbidden("Bạn không có quyền thụ lý việc thi hành án.")
+    if submission_key is not None:
+        if not isinstance(submission_key, str) or not 8 <= len(submission_key) <= 64:
+            raise InvalidInput("Khóa chống gửi trùng không hợp lệ.", fields={"submission_key": "8–64 ký tự."})
+        _raise_if_submitted(submission_key)
     clean, errors = clean_case_input(raw, today)
     if errors:
         raise InvalidInput("Thông tin hồ sơ chưa hợp lệ.", fields=errors)
@@ -157,12 +167,22 @@ def register_case(actor: User, raw: dict, *, today: date | None = None) -> Case:
         received_on=received_on, court=j["court"], judgment_number=j["number"],
         judgment_date=j["date"], judgment_effective_on=j["effective_on"],
         interim=clean["interim"], priority=clean["priority"], last_event_on=received_on,
+        submission_key=submission_key,
     )
     case.parties = [Party(**p) for p in clean["parties"]]
     case.obligations = [Obligation(**o) for o in clean["obligations"]]
     refresh_money(case)
     db.session.add(case)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # Lost a race with the same submission (two clicks in flight at once).
+        if submission_key is None:
+            raise
+        db.session.expunge(case)
+        _raise_if_submitted(submission_key)
+        raise
     case.search_text = build_search_text(case)
     event = audit.append_event(
         case, actor, "registered", received_on, to_state=case.state,
@@ -174,6 +194,15 @@ def register_case(actor: User, raw: dict, *, today: date | None = None) -> Case:
 
     deadline_service.open_initial(case, event, context_for(case, received_on))
     return case
+
+
+def _raise_if_submitted(key: str) -> None:
+    existing = db.session.scalars(select(Case).where(Case.submission_key == key)).first()
+    if existing is not None:
+        raise DuplicateSubmission(
+            f"Hồ sơ này đã được thụ lý (việc số {existing.display_number}); lần gửi lặp lại không tạo hồ sơ mới.",
+            case_id=existing.id,
+        )
 
 
 def refresh_money(case: Case) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 
 from thads.extensions import db
@@ -12,25 +13,32 @@ from workflows import WORKFLOWS, PlannedDeadline, plan_initial, plan_transition
 from workflows.calendar import WorkingCalendar
 from workflows.rules import due_date, rule_for
 
+# Other processes see a calendar change within this many seconds; the process that made the
+# change (and recomputed the deadlines) forgets its copy at once.
 _CAL_TTL = 60.0
-_cal_cache: dict[str, object] = {"cal": None, "at": 0.0}
+
+
+def _cache() -> dict:
+    # Per application (and so per database): tests and tools may run several apps in one process.
+    return current_app.extensions.setdefault("thads_calendar", {"cal": None, "at": 0.0})
 
 
 def calendar() -> WorkingCalendar:
     """The working-day calendar with the agency's local additions (cached for a minute)."""
-    cal = _cal_cache["cal"]
-    if cal is None or time.monotonic() - float(_cal_cache["at"]) > _CAL_TTL:
+    cache = _cache()
+    cal = cache["cal"]
+    if cal is None or time.monotonic() - float(cache["at"]) > _CAL_TTL:
         rows = db.session.execute(select(CalendarDay.on, CalendarDay.kind)).all()
         cal = WorkingCalendar(
             extra_days_off=[r.on for r in rows if r.kind == "off"],
             extra_working_days=[r.on for r in rows if r.kind == "work"],
         )
-        _cal_cache.update(cal=cal, at=time.monotonic())
-    return cal  # type: ignore[return-value]
+        cache.update(cal=cal, at=time.monotonic())
+    return cal
 
 
 def forget_calendar() -> None:
-    _cal_cache.update(cal=None, at=0.0)
+    _cache().update(cal=None, at=0.0)
 
 
 def open_deadline(case: Case, kind: str, basis_on: date, event: CaseEvent | None,

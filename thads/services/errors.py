@@ -45,3 +45,10 @@ class InvalidInput(ServiceError):
 class InvalidTransition(ServiceError):
     code = "invalid_transition"
     status = 422
+
+
+class DuplicateSubmission(ServiceError):
+    """The same form or API request was submitted again; ``case_id`` names what the first made."""
+
+    code = "duplicate_submission"
+    status = 409

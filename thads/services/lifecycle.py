@@ -132,10 +132,12 @@ def apply_transition(actor: User, case_id: int, trigger: str, *, on=None, versio
     if trigger == "decide":
         case.decision_number = clean.get("decision_number")
         case.decided_on = on
-    if new_state == "not_enforceable" and from_state != "not_enforceable":
-        case.not_enforceable_since = on
-    elif new_state not in ("not_enforceable", "postponed", "suspended"):
-        case.not_enforceable_since = None if new_state != from_state else case.not_enforceable_since
+    # The two-year clock of "not enforceable" (send back / separate register) starts at the
+    # first finding and survives re-verification and a postponement; any other state ends it.
+    if new_state == "not_enforceable":
+        case.not_enforceable_since = case.not_enforceable_since or on
+    elif new_state not in ("postponed", "suspended"):
+        case.not_enforceable_since = None
     if wf.state(new_state).final:
         case.closed_on = on
 

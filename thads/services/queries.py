@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from thads.extensions import db
 from thads.models import Case, CaseEvent, Deadline, User
+from thads.models.users import SIGNING_ROLES
 from thads.services import clock
 from thads.services.errors import InvalidInput
 from thads.services.scope import cases_for
@@ -124,4 +125,5 @@ def case_view(user: User, case: Case) -> dict:
         "events": events_of(case.id),
         "actors": actors,
         "transitions": available_transitions(user, case),
+        "can_sign": user.has_role(*SIGNING_ROLES),
     }

@@ -332,21 +332,55 @@ def _create_passed(now: datetime) -> tuple[int, int]:
                         rows.append(_row(d, s.name, person, channel, status, today, cal, people, config,
                                          email_after if channel == "email" else None))
         if rows:
-            statuses = db.session.scalars(_insert_ignore().returning(Notification.status), rows).all()
+            statuses = _insert_rows(rows)
             created += statuses.count("pending")
             collapsed += statuses.count("cancelled")
     return created, collapsed
 
 
+_COLUMNS = ("user_id", "deadline_id", "case_id", "step", "channel", "status", "cancel_reason", "dedup_key",
+            "due_on", "subject", "body", "attempts", "not_before", "created_at")
+
+
+def _insert_rows(rows: list[dict]) -> list[str]:
+    """Insert ``rows`` skipping existing keys; returns the status of each row actually inserted.
+
+    On PostgreSQL the rows are streamed with COPY into a temporary table and moved with one
+    ``INSERT … SELECT … ON CONFLICT DO NOTHING`` (a sweep after long downtime inserts hundreds of
+    thousands of rows; a multi-row VALUES statement spends most of its time being parsed).
+    """
+    if db.engine.dialect.name != "postgresql":
+        return list(db.session.scalars(_insert_ignore().returning(Notification.__table__.c.status), rows))
+    cols = ", ".join(_COLUMNS)
+    db.session.execute(text(
+        "CREATE TEMP TABLE IF NOT EXISTS sweep_rows ON COMMIT DROP AS "
+        f"SELECT {cols} FROM notification WITH NO DATA"))
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cur:
+        with cur.copy(f"COPY sweep_rows ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in _COLUMNS])
+    statuses = db.session.scalars(text(
+        f"INSERT INTO notification ({cols}) SELECT {cols} FROM sweep_rows "
+        "ON CONFLICT DO NOTHING RETURNING status")).all()
+    db.session.execute(text("TRUNCATE sweep_rows"))
+    return list(statuses)
+
+
 def _insert_ignore():
     """INSERT … ON CONFLICT DO NOTHING: an existing key is skipped, not an error."""
+    # Core insert on the table (not the ORM entity): executemany with RETURNING then runs as
+    # batched multi-row statements ("insertmanyvalues") instead of one statement per row.
     ins = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    return ins(Notification).on_conflict_do_nothing()
+    return ins(Notification.__table__).on_conflict_do_nothing()
 
 
 def _row(d, step: str, person: _Person, channel: str, status: str, today: date, cal: WorkingCalendar,
          people: _People, config, not_before: datetime | None) -> dict:
-    subject, body = compose(step, d, person, today, cal, people, config)
+    if status == "cancelled":  # a collapsed step is a record, never shown or sent: no body
+        subject, body = f"{STEP_TITLES[step]}: {kind_label(d.kind)} - việc số {d.number}/{d.stat_year}", ""
+    else:
+        subject, body = compose(step, d, person, today, cal, people, config)
     return {
         "user_id": person.id, "deadline_id": d.id, "case_id": d.case_id, "step": step, "channel": channel,
         "status": status, "cancel_reason": "collapsed" if status == "cancelled" else None,
@@ -553,7 +587,7 @@ def digest(now: datetime | None = None, *, enqueue: bool = True) -> dict:
     def flush_rows() -> int:
         if not rows:
             return 0
-        ids = db.session.scalars(_insert_ignore().returning(Notification.id), rows).all()
+        ids = db.session.scalars(_insert_ignore().returning(Notification.__table__.c.id), rows).all()
         rows.clear()
         return len(ids)
 
@@ -707,10 +741,10 @@ def set_email_enabled(user: User, enabled: bool) -> None:
 
 def failed_notifications(limit: int = 200) -> list[tuple[Notification, User]]:
     """Rows whose delivery gave up, newest first: the record dramatiq's dead letters are not."""
-    return list(db.session.execute(
+    return [(n, u) for n, u in db.session.execute(
         select(Notification, User).join(User, User.id == Notification.user_id)
         .where(Notification.status == "failed").order_by(Notification.id.desc()).limit(limit)
-    ).tuples())
+    )]
 
 
 def retry_failed(notification_id: int) -> Notification:

@@ -17,9 +17,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, true
+from sqlalchemy import BigInteger, ColumnElement, and_, cast, func, literal, or_, select, true
 from sqlalchemy import case as when
-from sqlalchemy.orm import aliased
 
 from thads.extensions import db
 from thads.models import Case, CaseEvent, Target, Unit, User
@@ -145,6 +144,14 @@ def unit_ids_under(unit: Unit):
     return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
 
 
+STATE_WIDTH = 64  # > number of states: (seq * 64 + state code) orders by seq and carries the state
+UNIT_WIDTH = 1 << 32  # (seq * 2^32 + unit id) likewise carries the unit snapshot
+
+
+def _state_codes() -> dict[str, int]:
+    return {name: i + 1 for i, name in enumerate(sorted(state_groups()))}
+
+
 def classified(unit: Unit, period: Period, suspended_as: str = "in_progress"):
     """One row per case counted in the report of ``unit`` (and every unit below it).
 
@@ -164,17 +171,31 @@ def classified(unit: Unit, period: Period, suspended_as: str = "in_progress"):
     is_coll = and_(E.kind == "payment", E.trigger == "collection")
     is_red = and_(E.kind == "payment", E.trigger == "reduction")
     units = unit_ids_under(unit)
+    codes = _state_codes()
+    ne = codes["not_enforceable"]
+    state_code = when(codes, value=E.to_state, else_=0)
+    seq_state = E.seq * STATE_WIDTH + state_code
+    ground = func.lower(E.inputs["ground"].as_string())
+    agreed = when((or_(*(ground.like(f"%{w}%") for w in AGREEMENT_WORDS)), 1), else_=0)
 
-    # Pass 1: one GROUP BY over the events up to the cut-off. Events of a case are in `seq` order
-    # and never dated before the previous one (services refuse it), so "the last event on or
-    # before D" is MAX(seq) over the events with on <= D.
+    # One pass: a GROUP BY over the events up to the cut-off. Events of a case are in `seq` order
+    # and never dated before the previous one (the services refuse it), so "the last event on or
+    # before D" is the one with MAX(seq) among those with on <= D; packing the state (or unit)
+    # into the same integer as seq gives that event's state without joining back (which cost
+    # minutes at national scale).
     agg = (
         select(
             E.case_id.label("case_id"),
-            func.max(E.seq).label("seq_cut"),
-            func.max(when((before, E.seq))).label("seq_prev"),
-            func.max(when((and_(before, E.to_state != "not_enforceable"), E.seq))).label("seq_prev_live"),
-            func.max(when((E.trigger == "postpone", E.seq))).label("seq_postpone"),
+            func.max(Case.kind).label("kind"),
+            func.max(seq_state).label("cut_key"),
+            func.max(when((before, seq_state))).label("prev_key"),
+            # last event before the period that was not "not enforceable", and last event on or
+            # before (day before − 2 years): the "not enforceable" run is ≥ 2 years long iff the
+            # latter comes after the former.
+            func.max(when((and_(before, E.to_state != "not_enforceable"), E.seq))).label("prev_live"),
+            func.max(when((E.on <= years_before(day_before, 2), E.seq))).label("seq_2y"),
+            func.max(cast(E.seq, BigInteger) * UNIT_WIDTH + E.unit_id).label("unit_key"),
+            func.max(when((E.trigger == "postpone", E.seq * 2 + agreed))).label("postpone_key"),
             func.min(when((E.kind == "registered", E.on))).label("registered_on"),
             func.sum(when((E.kind == "registered", E.amount_delta), else_=0)).label("amount"),
             func.sum(when((and_(is_coll, before), E.amount_delta), else_=0)).label("coll_prev"),
@@ -182,68 +203,60 @@ def classified(unit: Unit, period: Period, suspended_as: str = "in_progress"):
             func.sum(when((and_(is_coll, E.on >= start), E.amount_delta), else_=0)).label("coll_in"),
             func.sum(when((and_(is_red, E.on >= start), E.amount_delta), else_=0)).label("red_in"),
         )
-        .where(E.on <= cutoff, E.case_id.in_(select(Case.id).where(Case.unit_id.in_(units))))
+        .select_from(E)
+        .join(Case, Case.id == E.case_id)
+        .where(E.on <= cutoff, Case.unit_id.in_(units))
         .group_by(E.case_id)
         .subquery("agg")
     )
-    e_cut, e_prev, e_ne, e_pp = (aliased(CaseEvent, name=n) for n in ("e_cut", "e_prev", "e_ne", "e_pp"))
-
-    state_cut, state_prev = e_cut.to_state, e_prev.to_state
+    a = agg.c
+    cut_code = a.cut_key % STATE_WIDTH
+    prev_code = a.prev_key % STATE_WIDTH
+    final_codes = [codes[s] for s in FINAL_STATES if s in codes]
     old_law = day_before < NEW_LAW_FROM
     # Separate register (sổ theo dõi riêng) on the day before the period: not enforceable for two
     # years or more — every case under the old law, ex-officio cases under Law 106/2025.
-    separate = and_(
-        state_prev == "not_enforceable",
-        e_ne.on <= years_before(day_before, 2),
-        true() if old_law else Case.kind == "ex_officio",
-    )
-    open_before = and_(agg.c.registered_on < start, state_prev.not_in(FINAL_STATES))
+    separate = and_(prev_code == ne, func.coalesce(a.seq_2y, 0) > func.coalesce(a.prev_live, 0),
+                    true() if old_law else a.kind == "ex_officio")
+    open_before = and_(a.registered_on < start, prev_code.not_in(final_codes))
     origin = when(
-        (agg.c.registered_on >= start, literal("new")),
+        (a.registered_on >= start, literal("new")),
         (and_(open_before, ~separate), literal("bf")),
-        (and_(open_before, separate, state_cut != "not_enforceable"), literal("reopened")),
+        (and_(open_before, separate, cut_code != ne), literal("reopened")),
         else_=None,
     )
-
-    ground = func.lower(e_pp.inputs["ground"].as_string())
-    agreed = or_(*(ground.like(f"%{w}%") for w in AGREEMENT_WORDS))
+    agreed_pp = a.postpone_key % 2 == 1
     whens = []
     for state, group in sorted(state_groups().items()):
         bucket = _bucket_of_group(group)
         if bucket is None:
             continue
         if group == "suspended":
-            whens.append((state_cut == state, literal(suspended_as)))
+            whens.append((cut_code == codes[state], literal(suspended_as)))
         elif group == "postponed":
-            whens.append((and_(state_cut == state, agreed), literal("postponed")))
-            whens.append((state_cut == state, literal(suspended_as)))
+            whens.append((and_(cut_code == codes[state], agreed_pp), literal("postponed")))
+            whens.append((cut_code == codes[state], literal(suspended_as)))
         else:
-            whens.append((state_cut == state, literal(bucket)))
+            whens.append((cut_code == codes[state], literal(bucket)))
     bucket = when(*whens, else_=None)
-    suspended_states = [s for s, g in state_groups().items() if g == "suspended"]
+    suspended_codes = [codes[s] for s, g in state_groups().items() if g == "suspended"]
+    state_name = when({c: literal(s) for s, c in codes.items()}, value=cut_code, else_=None)
 
-    handled = agg.c.amount - agg.c.coll_prev - agg.c.red_prev
+    handled = a.amount - a.coll_prev - a.red_prev
     inner = (
         select(
-            agg.c.case_id, e_cut.unit_id.label("unit_id"), Case.kind.label("kind"),
-            state_cut.label("state"), agg.c.registered_on.label("registered_on"),
+            a.case_id, (a.unit_key % UNIT_WIDTH).label("unit_id"), a.kind.label("kind"),
+            state_name.label("state"), a.registered_on.label("registered_on"),
             origin.label("origin"), bucket.label("bucket"),
-            when((state_cut.in_(suspended_states), 1), else_=0).label("suspended"),
-            handled.label("handled"), agg.c.coll_in.label("collected"), agg.c.red_in.label("reduced"),
-            (handled - agg.c.coll_in - agg.c.red_in).label("rest"),
+            when((cut_code.in_(suspended_codes), 1), else_=0).label("suspended"),
+            handled.label("handled"), a.coll_in.label("collected"), a.red_in.label("reduced"),
+            (handled - a.coll_in - a.red_in).label("rest"),
         )
-        .select_from(agg)
-        .join(Case, Case.id == agg.c.case_id)
-        .join(e_cut, and_(e_cut.case_id == agg.c.case_id, e_cut.seq == agg.c.seq_cut))
-        .outerjoin(e_prev, and_(e_prev.case_id == agg.c.case_id, e_prev.seq == agg.c.seq_prev))
-        .outerjoin(e_ne, and_(e_ne.case_id == agg.c.case_id, e_ne.seq == agg.c.seq_prev_live + 1))
-        .outerjoin(e_pp, and_(e_pp.case_id == agg.c.case_id, e_pp.seq == agg.c.seq_postpone))
-        .where(e_cut.unit_id.in_(units))
         .subquery("inner")
     )
     return (
         select(inner)
-        .where(inner.c.origin.is_not(None), inner.c.bucket.is_not(None))
+        .where(inner.c.origin.is_not(None), inner.c.bucket.is_not(None), inner.c.unit_id.in_(units))
         .subquery("classified")
     )
 

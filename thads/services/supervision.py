@@ -170,15 +170,17 @@ def board(user: User, unit_id: int | None = None, *, today: date | None = None) 
         if own.open_cases or own.overdue_deadlines or own.at_risk:
             offices.insert(0, own)
 
-    officers = officer_loads(unit, b)
+    # A provincial view is per office (officers appear on the drill-down): one pass, not two.
+    officers = [] if offices else officer_loads(unit, b)
+    rows = offices or officers
     kinds = sorted({k for o in officers for k in o.by_kind})
     totals = {
-        "open_cases": sum(o.open_cases for o in officers),
-        "overdue_cases": sum(o.overdue_cases for o in officers),
-        "overdue_deadlines": sum(o.overdue_deadlines for o in officers),
-        "at_risk": sum(o.at_risk for o in officers),
-        "remaining": sum(o.remaining for o in officers),
-        **{k: sum(o.ageing[k] for o in officers) for k in AGEING_BUCKETS},
+        "open_cases": sum(o.open_cases for o in rows),
+        "overdue_cases": sum(o.overdue_cases for o in rows),
+        "overdue_deadlines": sum(o.overdue_deadlines for o in rows),
+        "at_risk": sum(o.at_risk for o in rows),
+        "remaining": sum(o.remaining for o in rows),
+        **{k: sum(o.ageing[k] for o in rows) for k in AGEING_BUCKETS},
     }
     return Board(unit=unit, bounds=b, offices=offices, officers=officers, kinds=kinds, totals=totals,
                  proposals=waiting_proposals(user, unit))

@@ -106,15 +106,27 @@ def scheduler_command(ticks, tick_seconds):
     """Run the scheduler: one leader sweeps every SWEEP_MINUTES and sends the morning digest."""
     import signal
 
+    from thads import tasks
     from thads.tasks.scheduler import Scheduler
 
-    scheduler = Scheduler(current_app._get_current_object(), tick_seconds=tick_seconds)
+    app = current_app._get_current_object()
+    scheduler = Scheduler(app, tick_seconds=tick_seconds)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.stop())
+    worker = None
+    if tasks.is_embedded(app):  # stub:// keeps messages in this process: deliver them here too
+        import dramatiq
+
+        worker = dramatiq.Worker(tasks.broker_for(app), worker_timeout=1000, worker_threads=2)
+        worker.start()
     click.echo("scheduler: running (Ctrl-C to stop)")
     try:
         scheduler.run(max_ticks=ticks)
     except KeyboardInterrupt:
         scheduler.stop()
+    finally:
+        if worker is not None:
+            tasks.broker_for(app).join(tasks.QUEUE, fail_fast=False, timeout=60_000)
+            worker.stop()
     click.echo(json.dumps(scheduler.runs))
 
 
