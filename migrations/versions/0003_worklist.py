@@ -53,6 +53,12 @@ def upgrade():
         batch_op.create_index("ix_proposal_status_unit", ["status", "unit_id"], unique=False)
     with op.batch_alter_table("deadline", schema=None) as batch_op:
         batch_op.create_index("ix_deadline_case_status_due", ["case_id", "status", "due_on"], unique=False)
+    # The nearest open deadline, kept on the case so the worklist is an index range scan.
+    with op.batch_alter_table("enforcement_case", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("next_due_on", sa.Date(), nullable=False, server_default="9999-12-31"))
+        batch_op.create_index("ix_case_officer_next_due", ["officer_id", "next_due_on", "id"], unique=False)
+    op.execute("UPDATE enforcement_case SET next_due_on = COALESCE((SELECT MIN(d.due_on) FROM deadline d "
+               "WHERE d.case_id = enforcement_case.id AND d.status = 'open' AND d.kind <> 'voluntary'), '9999-12-31')")
 
     bind = op.get_bind()
     if bind.dialect.name == "postgresql" and _create_trgm(bind):
@@ -64,6 +70,9 @@ def downgrade():
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_case_search_trgm")
+    with op.batch_alter_table("enforcement_case", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_officer_next_due")
+        batch_op.drop_column("next_due_on")
     with op.batch_alter_table("deadline", schema=None) as batch_op:
         batch_op.drop_index("ix_deadline_case_status_due")
     with op.batch_alter_table("proposal", schema=None) as batch_op:

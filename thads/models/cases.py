@@ -26,6 +26,9 @@ CASE_STATES = (
     "suspended", "entrusted", "terminated", "sent_back", "completed",
 )
 FINAL_STATES = ("refused", "entrusted", "terminated", "sent_back", "completed")
+# ``next_due_on`` of a case with no open deadline: sorts after every real date, so the
+# worklist is one index range scan on (officer_id, next_due_on, id) with no NULL handling.
+NO_DEADLINE = date(9999, 12, 31)
 CASE_KINDS = ("ex_officio", "on_request")
 LAWS = ("law_2008", "law_2025")
 PARTY_ROLES = ("creditor", "debtor", "related")
@@ -51,6 +54,7 @@ class Case(db.Model):
         CheckConstraint("paid_out <= collected", name="payout_not_over"),
         Index("ix_case_officer_state", "officer_id", "state"),
         Index("ix_case_unit_state", "unit_id", "state"),
+        Index("ix_case_officer_next_due", "officer_id", "next_due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +79,8 @@ class Case(db.Model):
     not_enforceable_since: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     last_event_on: Mapped[date] = mapped_column(Date)
+    # The nearest open deadline's due date (NO_DEADLINE when none), kept by the deadline service.
+    next_due_on: Mapped[date] = mapped_column(Date, default=NO_DEADLINE)
     # Money in whole đồng, maintained by the services from obligations and payments.
     amount_total: Mapped[int] = mapped_column(BigInteger, default=0)
     collected: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -5,13 +5,14 @@ import time
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from thads.extensions import db
 from thads.models import CalendarDay, Case, CaseEvent, Deadline
+from thads.models.cases import NO_DEADLINE
 from workflows import WORKFLOWS, PlannedDeadline, plan_initial, plan_transition
 from workflows.calendar import WorkingCalendar
-from workflows.rules import due_date, rule_for
+from workflows.rules import RULES, due_date, rule_for
 
 # Other processes see a calendar change within this many seconds; the process that made the
 # change (and recomputed the deadlines) forgets its copy at once.
@@ -63,7 +64,7 @@ def open_initial(case: Case, event: CaseEvent, ctx) -> list[Deadline]:
     """The deadlines a registration opens (the enforcement decision)."""
     wf = WORKFLOWS[case.workflow]
     rows = [store(case, p, event) for p in plan_initial(wf, ctx, event.on, calendar())]
-    db.session.flush()
+    refresh_next_due(case)
     return rows
 
 
@@ -97,6 +98,20 @@ def cancel_open(case: Case, event: CaseEvent, keep=("payout",)) -> None:
         row.closed_by_event_id = event.id
 
 
+# Periods that run for the debtor (the voluntary period): they are not the agency's work, so
+# they neither order the worklist nor count as overdue once elapsed.
+DEBTOR_KINDS = tuple(sorted({r.kind for rules in RULES.values() for r in rules.values() if r.actor == "debtor"}))
+
+
+def refresh_next_due(case: Case) -> None:
+    """Keep ``case.next_due_on`` equal to its nearest open agency deadline (the worklist's key)."""
+    db.session.flush()
+    nearest = db.session.scalar(
+        select(func.min(Deadline.due_on)).where(Deadline.case_id == case.id, Deadline.status == "open",
+                                               Deadline.kind.not_in(DEBTOR_KINDS)))
+    case.next_due_on = nearest or NO_DEADLINE
+
+
 def open_rows(case: Case, kinds) -> list[Deadline]:
     stmt = select(Deadline).where(Deadline.case_id == case.id, Deadline.status == "open")
     if kinds is not None:
@@ -110,12 +125,17 @@ def recompute_open(reason: str) -> int:
     cal = calendar()
     moved = 0
     stmt = select(Deadline).where(Deadline.status == "open").execution_options(yield_per=1000)
+    touched: set[int] = set()
     for row in db.session.scalars(stmt):
         rule = rule_for(row.kind, row.basis_on, row.variant)
         new_due = due_date(rule, row.basis_on, cal)
         if new_due != row.due_on:
             row.recomputed_reason = f"{reason}: {row.due_on.isoformat()} → {new_due.isoformat()}"
             row.due_on = new_due
+            touched.add(row.case_id)
             moved += 1
+    db.session.flush()
+    for case in db.session.scalars(select(Case).where(Case.id.in_(touched))) if touched else ():
+        refresh_next_due(case)
     db.session.flush()
     return moved

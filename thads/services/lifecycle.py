@@ -149,6 +149,7 @@ def apply_transition(actor: User, case_id: int, trigger: str, *, on=None, versio
     if transition.cancels_open or wf.state(new_state).final:
         dl.cancel_open(case, event)
     dl.open_for_transition(case, wf, transition, ctx, clean, event, new_state)
+    dl.refresh_next_due(case)
     _flush_or_conflict()
     return case
 
@@ -198,6 +199,7 @@ def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number
         dl.open_deadline(case, "payout", on, event)
     elif kind == "payout" and case.paid_out >= case.collected:
         dl.close(case, ["payout"], event)
+    dl.refresh_next_due(case)
     _flush_or_conflict()
     return payment
 

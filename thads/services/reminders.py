@@ -33,7 +33,7 @@ from thads.extensions import db
 from thads.models import Case, Deadline, Notification, User, UserRole
 from thads.models.base import utcnow
 from thads.services import clock
-from thads.services.deadlines import calendar
+from thads.services.deadlines import DEBTOR_KINDS, calendar
 from thads.services.errors import Forbidden, InvalidInput, NotFound
 from workflows.calendar import WorkingCalendar
 from workflows.rules import KIND_LABELS
@@ -299,8 +299,9 @@ def _create_passed(now: datetime) -> tuple[int, int]:
             select(Deadline.id, Deadline.kind, Deadline.due_on, Deadline.legal_basis,
                    Case.id.label("case_id"), Case.unit_id, Case.officer_id, Case.number, Case.stat_year)
             .join(Case, Case.id == Deadline.case_id)
+            # The debtor's own period (voluntary) is not the agency's to meet: no reminders.
             .where(Deadline.status == "open", Deadline.due_on <= max(limits.values()),
-                   Deadline.id > last_id, or_(*wanted))
+                   Deadline.kind.not_in(DEBTOR_KINDS), Deadline.id > last_id, or_(*wanted))
             .order_by(Deadline.id).limit(BATCH)
         ).all()
         if not batch:

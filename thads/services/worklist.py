@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, func, literal, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import selectinload
 
 from thads.extensions import db
 from thads.models import Case, Deadline, User
-from thads.models.cases import CASE_STATES, FINAL_STATES
+from thads.models.cases import CASE_STATES, FINAL_STATES, NO_DEADLINE
 from thads.services import clock
 from thads.services.errors import InvalidInput
 from thads.services.queries import DEADLINE_KINDS, decode_cursor, encode_cursor
@@ -24,8 +24,6 @@ from thads.services.scope import cases_for
 from thads.services.values import fold
 
 OPEN_STATES = tuple(s for s in CASE_STATES if s not in FINAL_STATES)
-# Sorts "no open deadline" after every real date on both SQLite and PostgreSQL.
-FAR_FUTURE = date(9999, 12, 31)
 MIN_QUERY = 2
 
 
@@ -69,43 +67,49 @@ def worklist(user: User, *, state: str | None = None, kind: str | None = None,
     if kind and kind not in DEADLINE_KINDS:
         raise InvalidInput("Loại thời hạn không hợp lệ.", fields={"kind": "Không có loại thời hạn này."})
     mine = and_(Case.officer_id == user.id, Case.state.in_(OPEN_STATES))
-    inner = select(Case.id.label("case_id"), next_due(kind).label("next_due")).where(mine)
-    if state:
-        inner = inner.where(Case.state == state)
-    sub = inner.subquery()
-    key = func.coalesce(sub.c.next_due, literal(FAR_FUTURE, Date))
-    stmt = select(sub.c.case_id, sub.c.next_due)
     if kind:
-        stmt = stmt.where(sub.c.next_due.is_not(None))
+        # One kind: its own nearest due date (a correlated probe per case of the officer).
+        inner = select(Case.id.label("case_id"), next_due(kind).label("next_due")).where(mine)
+        if state:
+            inner = inner.where(Case.state == state)
+        sub = inner.subquery()
+        due_col, id_col = sub.c.next_due, sub.c.case_id
+        stmt = select(id_col, due_col).where(due_col.is_not(None))
+    else:
+        # All kinds: the case keeps its nearest due date, so a page is an index range scan on
+        # (officer_id, next_due_on, id); NO_DEADLINE sorts cases without a deadline last.
+        due_col, id_col = Case.next_due_on, Case.id
+        stmt = select(id_col, due_col).where(mine)
+        if state:
+            stmt = stmt.where(Case.state == state)
     if cursor:
         after_due, after_id = _decode(cursor)
-        stmt = stmt.where(or_(key > after_due, and_(key == after_due, sub.c.case_id > after_id)))
-    page = db.session.execute(stmt.order_by(key, sub.c.case_id).limit(limit + 1)).all()
+        stmt = stmt.where(or_(due_col > after_due, and_(due_col == after_due, id_col > after_id)))
+    page = [(cid, None if due == NO_DEADLINE else due)
+            for cid, due in db.session.execute(stmt.order_by(due_col, id_col).limit(limit + 1)).all()]
     nxt = None
     if len(page) > limit:
-        last = page[limit - 1]
-        nxt = encode_cursor([(last.next_due or FAR_FUTURE).isoformat(), last.case_id])
+        last_id, last_due = page[limit - 1]
+        nxt = encode_cursor([(last_due or NO_DEADLINE).isoformat(), last_id])
         page = page[:limit]
-    rows = enrich([r.case_id for r in page], kind=kind, today=today)
+    rows = enrich([cid for cid, _due in page], kind=kind, today=today)
     return Worklist(rows=rows, next_cursor=nxt, counts=counts(user, today), today=today)
 
 
 def counts(user: User, today: date) -> dict[str, int]:
     """The figures at the top of the worklist: overdue, due this week, total open cases."""
-    sub = (select(Case.id, next_due().label("next_due"))
-           .where(Case.officer_id == user.id, Case.state.in_(OPEN_STATES)).subquery())
+    due = Case.next_due_on
     row = db.session.execute(select(
         func.count(),
-        func.coalesce(func.sum(sql_case((sub.c.next_due < today, 1), else_=0)), 0),
-        func.coalesce(func.sum(sql_case((and_(sub.c.next_due >= today, sub.c.next_due <= week_end(today)), 1),
-                                        else_=0)), 0),
-    ).select_from(sub)).one()
+        func.coalesce(func.sum(sql_case((due < today, 1), else_=0)), 0),
+        func.coalesce(func.sum(sql_case((and_(due >= today, due <= week_end(today)), 1), else_=0)), 0),
+    ).where(Case.officer_id == user.id, Case.state.in_(OPEN_STATES))).one()
     return {"total": int(row[0]), "overdue": int(row[1]), "due_this_week": int(row[2])}
 
 
 def enrich(case_ids: list[int], *, kind: str | None = None, today: date | None = None) -> list[WorkRow]:
     """Load a page's cases (with parties) and each one's nearest open deadline, in page order."""
-    from thads.services.deadlines import calendar
+    from thads.services.deadlines import DEBTOR_KINDS, calendar
 
     today = today or clock.today()
     if not case_ids:
@@ -116,6 +120,8 @@ def enrich(case_ids: list[int], *, kind: str | None = None, today: date | None =
     dstmt = select(Deadline).where(Deadline.case_id.in_(case_ids), Deadline.status == "open")
     if kind:
         dstmt = dstmt.where(Deadline.kind == kind)
+    else:
+        dstmt = dstmt.where(Deadline.kind.not_in(DEBTOR_KINDS))  # as Case.next_due_on
     nearest: dict[int, Deadline] = {}
     for d in db.session.scalars(dstmt.order_by(Deadline.due_on, Deadline.id)):
         nearest.setdefault(d.case_id, d)

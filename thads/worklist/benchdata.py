@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from thads.extensions import db
 from thads.models import Case, CaseEvent, Deadline, Party, Unit, User, UserRole
+from thads.models.cases import NO_DEADLINE
 from thads.services import clock
 from thads.services.deadlines import calendar
 from thads.services.values import fold
@@ -184,6 +185,7 @@ def generate(n_cases: int, *, units: int = 10, officers_per_unit: int = 8, seed:
         if state == "enforcing" and not collected:
             kinds = []
         basis = last
+        open_dues = []
         for kind in kinds:
             variant = None
             rule = rule_for(kind, basis, variant)
@@ -196,8 +198,11 @@ def generate(n_cases: int, *, units: int = 10, officers_per_unit: int = 8, seed:
                 "created_at": now, "updated_at": now,
             })
             next_deadline += 1
+            if kind != "voluntary":  # the debtor's period is not the agency's work
+                open_dues.append(due)
             if kind == "voluntary":
                 basis = due  # verification runs from the end of the voluntary period
+        cases[-1]["next_due_on"] = min(open_dues, default=NO_DEADLINE)
         if state != "received":  # the decision deadline, closed when decided
             rule = rule_for("decision", received)
             due = due_date(rule, received, cal)
