@@ -152,7 +152,7 @@ def _state_codes() -> dict[str, int]:
     return {name: i + 1 for i, name in enumerate(sorted(state_groups()))}
 
 
-def classified(unit: Unit, period: Period, suspended_as: str = "in_progress"):
+def classified(unit: Unit, period: Period, suspended_as: str = "in_progress", *, fence: bool = False):
     """One row per case counted in the report of ``unit`` (and every unit below it).
 
     Columns: ``case_id``, ``unit_id`` (the unit as of the cut-off), ``kind``, ``state`` (as of the
@@ -161,6 +161,10 @@ def classified(unit: Unit, period: Period, suspended_as: str = "in_progress"):
     not_enforceable, entrusted, recalled), ``suspended`` (1/0), and money in đồng: ``handled``
     (remaining at the period start, or the amount for a new case), ``collected`` and ``reduced``
     within the period, ``rest`` (= handled − collected − reduced, remaining at the cut-off).
+
+    ``fence`` (for the GROUP BY over all cases) keeps PostgreSQL from inlining the per-case level
+    into the per-unit aggregate, which would re-evaluate the classification once per figure; a
+    drill-down page leaves it off so that its keyset and LIMIT reach the event scan.
     """
     if suspended_as not in SUSPENDED_AS_CHOICES:
         raise InvalidInput("Cách phân loại tạm đình chỉ không hợp lệ.", fields={"suspended_as": suspended_as})
@@ -252,8 +256,10 @@ def classified(unit: Unit, period: Period, suspended_as: str = "in_progress"):
             handled.label("handled"), a.coll_in.label("collected"), a.red_in.label("reduced"),
             (handled - a.coll_in - a.red_in).label("rest"),
         )
-        .subquery("inner")
     )
+    if fence:
+        inner = inner.offset(0)  # PostgreSQL does not flatten a subquery with OFFSET
+    inner = inner.subquery("inner")
     return (
         select(inner)
         .where(inner.c.origin.is_not(None), inner.c.bucket.is_not(None), inner.c.unit_id.in_(units))
@@ -411,7 +417,7 @@ class Report:
 
 def own_figures(unit: Unit, period: Period, suspended_as: str = "in_progress") -> dict[int, Figures]:
     """Figures per unit id for the units' own cases (no roll-up), one GROUP BY."""
-    c = classified(unit, period, suspended_as)
+    c = classified(unit, period, suspended_as, fence=True)
     defs = figure_defs(c)
     cols = [c.c.unit_id]
     for key in FIGURE_KEYS:

@@ -174,21 +174,10 @@ def _decode(cursor: str) -> tuple[date, int]:
         raise InvalidInput("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."}) from None
 
 
-# Names of deadline kinds for lists (the case page explains each deadline in full).
-KIND_LABELS = {
-    "decision": ("Ra quyết định thi hành án", "Enforcement decision"),
-    "case_file": ("Lập hồ sơ thi hành án", "Open the case file"),
-    "procuracy": ("Gửi quyết định cho Viện kiểm sát", "Send the decision to the procuracy"),
-    "notification": ("Thông báo thi hành án", "Notify the parties"),
-    "voluntary": ("Thời hạn tự nguyện thi hành", "Voluntary period"),
-    "verification": ("Xác minh điều kiện thi hành án", "Verify the debtor's means"),
-    "reverification": ("Xác minh lại", "Re-verification"),
-    "resume": ("Tiếp tục thi hành án", "Resume enforcement"),
-    "payout": ("Chi trả tiền thi hành án", "Pay out collected money"),
-}
-
-
 def kind_labels(locale: str = "vi") -> dict[str, str]:
+    """Names of deadline kinds for lists (the case page explains each deadline in full)."""
+    from workflows.rules import KIND_LABELS
+
     i = 1 if locale == "en" else 0
     return {k: v[i] for k, v in KIND_LABELS.items()}
 
