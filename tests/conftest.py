@@ -170,3 +170,13 @@ def csrf_token_from(html: str) -> str:
     m = CSRF_RE.search(html)
     assert m, "page has no CSRF token"
     return m.group(1)
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_per_test():
+    """Collect garbage after each test so a leaked connection is reported by the test that
+    leaked it (filterwarnings=error), not by whichever later test the collector runs in."""
+    yield
+    import gc
+
+    gc.collect()

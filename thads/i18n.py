@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_login import current_user
 
 LOCALES = ("vi", "en")
@@ -32,3 +32,31 @@ def format_money(amount: int | None) -> str:
 
 def format_date(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction (pybabel's default keywords include ``N_``); it is
+    translated where it is used, e.g. Flask-Login's ``localize_callback``."""
+    return text
+
+
+def current_locale() -> str:
+    """The request's locale; outside a request (CLI, workers) Vietnamese."""
+    return select_locale() if has_request_context() else "vi"
+
+
+def localized(obj, attr: str = "label", locale: str | None = None) -> str:
+    """``obj.<attr>_en`` in English, else ``obj.<attr>_vi`` (or plain ``obj.<attr>``).
+
+    Workflow data (states, transitions, inputs, deadline rules) carries both languages as
+    attributes rather than catalogue entries, since the law modules are pure Python; an empty
+    English text falls back to the Vietnamese one.
+    """
+    if obj is None:
+        return ""
+    vi = getattr(obj, attr + "_vi", None)
+    if vi is None:
+        vi = getattr(obj, attr, "")
+    if (locale or current_locale()) == "en":
+        return getattr(obj, attr + "_en", None) or vi
+    return vi

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from thads.extensions import db
-from thads.i18n import format_date, format_money, select_locale
+from thads.i18n import format_date, format_money, localized, select_locale
 from thads.services.errors import ServiceError
 
 
@@ -17,6 +17,8 @@ def wants_json() -> bool:
 def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["vndate"] = format_date
+    # Workflow data carries label_vi/label_en: ``{{ t|localized }}``, ``{{ r|localized('runs_from') }}``.
+    app.jinja_env.filters["localized"] = localized
 
     @app.context_processor
     def inject():

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from thads.auth import bp
 from thads.auth.forms import LoginForm
 from thads.extensions import db, limiter, login_manager
-from thads.i18n import LOCALES
+from thads.i18n import LOCALES, N_
 from thads.services import accounts
 
 
@@ -18,7 +18,8 @@ def load_user(value: str):
 
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")
+login_manager.localize_callback = _
 login_manager.login_message_category = "warning"
 
 
@@ -46,7 +47,11 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.username.data.strip(), form.password.data)
         if user is not None:
+            # A fresh session (no fixation), keeping the language chosen on the sign-in page.
+            lang = session.get("lang")
             session.clear()
+            if lang:
+                session["lang"] = lang
             accounts.start_session(user)
             db.session.commit()
             login_user(user)

@@ -1,39 +1,40 @@
 """The case registration form (parties and obligations as repeated sub-forms)."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from thads.forms import MoneyField, VNDateField, choices
 
-PARTY_ROLE_CHOICES = [("debtor", "Người phải thi hành án"), ("creditor", "Người được thi hành án"),
-                      ("related", "Người có quyền lợi, nghĩa vụ liên quan")]
+PARTY_ROLE_CHOICES = [("debtor", _l("Người phải thi hành án")), ("creditor", _l("Người được thi hành án")),
+                      ("related", _l("Người có quyền lợi, nghĩa vụ liên quan"))]
 
 
 class PartyForm(Form):
-    role = SelectField("Vai trò", choices=choices(PARTY_ROLE_CHOICES), default="debtor")
-    kind = SelectField("Loại", choices=choices([("person", "Cá nhân"), ("organisation", "Tổ chức")]), default="person")
-    name = StringField("Họ tên / tên tổ chức", validators=[Optional(), Length(max=200)])
-    id_number = StringField("Số định danh / CCCD", validators=[Optional(), Length(max=32)])
-    address = StringField("Địa chỉ", validators=[Optional(), Length(max=300)])
+    role = SelectField(_l("Vai trò"), choices=choices(PARTY_ROLE_CHOICES), default="debtor")
+    kind = SelectField(_l("Loại"), choices=choices([("person", _l("Cá nhân")), ("organisation", _l("Tổ chức"))]), default="person")
+    name = StringField(_l("Họ tên / tên tổ chức"), validators=[Optional(), Length(max=200)])
+    id_number = StringField(_l("Số định danh / CCCD"), validators=[Optional(), Length(max=32)])
+    address = StringField(_l("Địa chỉ"), validators=[Optional(), Length(max=300)])
 
 
 class ObligationForm(Form):
-    description = StringField("Nội dung nghĩa vụ", validators=[Optional(), Length(max=500)])
-    amount = MoneyField("Số tiền (đồng)", description="Để trống nếu không phải nghĩa vụ trả tiền")
-    rank = SelectField("Thứ tự thanh toán", choices=choices([("3", "3 – Khoản khác"), ("1", "1 – Cấp dưỡng, lương, bồi thường tính mạng, sức khỏe"), ("2", "2 – Án phí, lệ phí")]), default="3")
+    description = StringField(_l("Nội dung nghĩa vụ"), validators=[Optional(), Length(max=500)])
+    amount = MoneyField(_l("Số tiền (đồng)"), description=_l("Để trống nếu không phải nghĩa vụ trả tiền"))
+    rank = SelectField(_l("Thứ tự thanh toán"), choices=choices([("3", _l("3 – Khoản khác")), ("1", _l("1 – Cấp dưỡng, lương, bồi thường tính mạng, sức khỏe")), ("2", _l("2 – Án phí, lệ phí"))]), default="3")
 
 
 class CaseForm(FlaskForm):
-    kind = SelectField("Loại việc", choices=choices([("on_request", "Theo đơn yêu cầu"), ("ex_officio", "Chủ động")]))
-    received_on = VNDateField("Ngày nhận bản án / đơn", validators=[DataRequired("Hãy nhập ngày nhận.")])
-    court = StringField("Tòa án", validators=[DataRequired("Hãy nhập tòa án."), Length(max=200)])
-    judgment_number = StringField("Số bản án", validators=[DataRequired("Hãy nhập số bản án."), Length(max=64)])
-    judgment_date = VNDateField("Ngày bản án", validators=[DataRequired("Hãy nhập ngày bản án.")])
-    judgment_effective_on = VNDateField("Ngày có hiệu lực", validators=[Optional()])
-    interim = BooleanField("Quyết định áp dụng biện pháp khẩn cấp tạm thời")
-    priority = BooleanField("Việc trọng điểm / phức tạp")
+    kind = SelectField(_l("Loại việc"), choices=choices([("on_request", _l("Theo đơn yêu cầu")), ("ex_officio", _l("Chủ động"))]))
+    received_on = VNDateField(_l("Ngày nhận bản án / đơn"), validators=[DataRequired(_l("Hãy nhập ngày nhận."))])
+    court = StringField(_l("Tòa án"), validators=[DataRequired(_l("Hãy nhập tòa án.")), Length(max=200)])
+    judgment_number = StringField(_l("Số bản án"), validators=[DataRequired(_l("Hãy nhập số bản án.")), Length(max=64)])
+    judgment_date = VNDateField(_l("Ngày bản án"), validators=[DataRequired(_l("Hãy nhập ngày bản án."))])
+    judgment_effective_on = VNDateField(_l("Ngày có hiệu lực"), validators=[Optional()])
+    interim = BooleanField(_l("Quyết định áp dụng biện pháp khẩn cấp tạm thời"))
+    priority = BooleanField(_l("Việc trọng điểm / phức tạp"))
     # A one-time key per opened form: a double submit registers the case once.
     submission_key = HiddenField()
     parties = FieldList(FormField(PartyForm), min_entries=3, max_entries=10)

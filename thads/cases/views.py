@@ -5,6 +5,7 @@ import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from thads.cases import bp
 from thads.cases.forms import CaseForm
 from thads.extensions import db
 from thads.forms import MoneyField, VNDateField, choices
+from thads.i18n import current_locale, localized
 from thads.models import CaseEvent, Deadline, User
 from thads.services import clock, lifecycle, queries
 from thads.services.cases import register_case
@@ -73,7 +75,7 @@ def new_case():
 @login_required
 def case_detail(case_id: int):
     case = get_case(current_user, case_id)
-    view = queries.case_view(current_user, case)
+    view = queries.case_view(current_user, case, locale=current_locale())
     return render_template("cases/detail.html", case=case, view=view, states=_state_labels())
 
 
@@ -114,7 +116,7 @@ def transition(case_id: int, trigger: str):
             flash(exc.message, "danger")
         else:
             db.session.commit()
-            flash(_("Đã thực hiện: %(label)s.", label=spec.label_vi), "success")
+            flash(_("Đã thực hiện: %(label)s.", label=localized(spec)), "success")
             return redirect(url_for("cases.case_detail", case_id=case.id))
     return render_template("cases/transition.html", case=case, spec=spec, form=form, changes=changes)
 
@@ -160,7 +162,7 @@ def workflow_diagram():
             except KeyError:
                 continue
             rules.append(r)
-    return render_template("cases/workflow.html", wf=wf, mermaid=to_mermaid(wf), rules=rules,
+    return render_template("cases/workflow.html", wf=wf, mermaid=to_mermaid(wf, language=current_locale()), rules=rules,
                            workflows=WORKFLOWS)
 
 
@@ -171,15 +173,18 @@ def wf_law_day(wf):
 
 
 class PaymentForm(FlaskForm):
-    kind = SelectField("Loại", choices=choices([("collection", "Thu tiền"), ("payout", "Chi trả"), ("reduction", "Miễn, giảm")]))
-    amount = MoneyField("Số tiền (đồng)", validators=[DataRequired("Hãy nhập số tiền.")])
-    on = VNDateField("Ngày", validators=[DataRequired("Hãy nhập ngày.")])
-    receipt_number = StringField("Số biên lai / chứng từ", validators=[Optional()])
+    kind = SelectField(_l("Loại"), choices=choices([("collection", _l("Thu tiền")), ("payout", _l("Chi trả")),
+                                                    ("reduction", _l("Miễn, giảm"))]))
+    amount = MoneyField(_l("Số tiền (đồng)"), validators=[DataRequired(_l("Hãy nhập số tiền."))])
+    on = VNDateField(_l("Ngày"), validators=[DataRequired(_l("Hãy nhập ngày."))])
+    receipt_number = StringField(_l("Số biên lai / chứng từ"), validators=[Optional()])
     version = HiddenField()
 
 
 def transition_form(spec, case):
-    """A WTForms class generated from the transition's declared inputs."""
+    """A WTForms class generated from the transition's declared inputs (labels in the
+    request's language: the class is built per request)."""
+    locale = current_locale()
 
     class F(FlaskForm):
         on = VNDateField(_("Ngày thực hiện"), validators=[Optional()])
@@ -187,7 +192,7 @@ def transition_form(spec, case):
         seen_seq = HiddenField()
 
     for s in spec.inputs:
-        label = s.label_vi
+        label = localized(s, locale=locale)
         validators = [DataRequired(_("Hãy nhập %(f)s.", f=label.lower()))] if s.required and s.type != "bool" else [Optional()]
         if s.type == "text":
             field = TextAreaField(label, validators=validators)
@@ -198,7 +203,8 @@ def transition_form(spec, case):
         elif s.type == "money":
             field = MoneyField(label, validators=validators)
         elif s.type == "choice":
-            field = SelectField(label, choices=choices((v, lv) for v, lv, _le in s.choices), validators=validators)
+            field = SelectField(label, choices=choices((v, le if locale == "en" and le else lv) for v, lv, le in s.choices),
+                                validators=validators)
         elif s.type == "officer":
             officers = db.session.scalars(
                 select(User).where(User.unit_id == case.unit_id, User.active.is_(True)).order_by(User.full_name)
@@ -235,12 +241,8 @@ def _attach_errors(form, fields: dict[str, str]) -> None:
 
 
 def _state_labels() -> dict[str, str]:
-    wf = next(iter(WORKFLOWS.values()))
-    labels = {}
-    for w in WORKFLOWS.values():
-        for s in w.states:
-            labels[s.name] = s.label_vi
-    return labels or {s.name: s.label_vi for s in wf.states}
+    locale = current_locale()
+    return {s.name: localized(s, locale=locale) for w in WORKFLOWS.values() for s in w.states}
 
 
 __all__ = ["CaseEvent", "Deadline", "explain", "IntegerField"]

@@ -6,7 +6,6 @@ run there); append the hash-chained event; close and open deadlines; flush (the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,7 +18,7 @@ from thads.services import deadlines as dl
 from thads.services.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from thads.services.scope import get_case
 from thads.services.values import ValueProblem, parse_date, parse_money
-from workflows import WORKFLOWS, law_for, workflow_for
+from workflows import WORKFLOWS, CaseContext, law_for, workflow_for
 from workflows import machine as wm
 
 # Roles that may perform an officer's step; the head and deputy may do anything an officer may.
@@ -27,22 +26,9 @@ OFFICER_ROLES = ("officer", "head", "deputy", "supervisor")
 PAYMENT_ROLES = ("accountant", "officer", "head", "deputy")
 
 
-@dataclass
-class GuardContext:
-    """What the workflow's guards may look at (see ``workflows.definition``)."""
-
-    state: str
-    kind: str
-    interim: bool
-    previous_state: str | None
-    money_remaining: int
-    nonmoney_pending: int
-    not_enforceable_since: date | None
-    on: date
-
-
-def context_for(case: Case, on: date) -> GuardContext:
-    return GuardContext(
+def context_for(case: Case, on: date) -> CaseContext:
+    """What the workflow's guards may look at for ``case`` on ``on`` (workflows.definition)."""
+    return CaseContext(
         state=case.state, kind=case.kind, interim=case.interim, previous_state=case.previous_state,
         money_remaining=case.remaining, nonmoney_pending=case.nonmoney_pending,
         not_enforceable_since=case.not_enforceable_since, on=on,

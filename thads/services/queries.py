@@ -104,8 +104,8 @@ def deadline_rule_label(row: Deadline, locale: str = "vi") -> str:
     return rule.label_en if locale == "en" else rule.label_vi
 
 
-def case_view(user: User, case: Case) -> dict:
-    """Everything the case page shows, gathered in a few queries."""
+def case_view(user: User, case: Case, locale: str = "vi") -> dict:
+    """Everything the case page shows, gathered in a few queries (deadline texts in ``locale``)."""
     from thads.services.lifecycle import available_transitions
 
     cal_today = clock.today()
@@ -115,8 +115,8 @@ def case_view(user: User, case: Case) -> dict:
     deadlines = []
     for row in deadlines_of(case.id):
         remaining = cal.working_days_between(cal_today, row.due_on) if row.status == "open" else None
-        deadlines.append({"row": row, "explanation": deadline_explanation(row),
-                          "rule": deadline_rule_label(row), "working_days_left": remaining})
+        deadlines.append({"row": row, "explanation": deadline_explanation(row, locale),
+                          "rule": deadline_rule_label(row, locale), "working_days_left": remaining})
     actors = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_(select(CaseEvent.actor_id).where(CaseEvent.case_id == case.id)))
     )}

@@ -2,6 +2,7 @@
 these forms carry CSRF and the typed fields."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from wtforms.validators import DataRequired, Optional
 
 from thads.extensions import db
 from thads.forms import MoneyField, VNDateField, choices
+from thads.i18n import current_locale, localized
 from thads.models import User, UserRole
 
 
@@ -35,16 +37,18 @@ class ReturnForm(FlaskForm):
 
 
 def proposal_form(spec, case):
-    """A form for the proposal of ``spec`` (a workflow transition): its inputs plus a note."""
+    """A form for the proposal of ``spec`` (a workflow transition): its inputs plus a note
+    (labels in the request's language: the class is built per request)."""
 
     class F(FlaskForm):
         note = TextAreaField(_l("Giải trình của chấp hành viên"), validators=[Optional()])
         version = HiddenField()
 
+    locale = current_locale()
     for s in spec.inputs:
-        label = s.label_vi
+        label = localized(s, locale=locale)
         required = s.required and s.type != "bool"
-        validators = [DataRequired(f"Hãy nhập {label.lower()}.")] if required else [Optional()]
+        validators = [DataRequired(gettext("Hãy nhập %(f)s.", f=label.lower()))] if required else [Optional()]
         if s.type == "text":
             field = TextAreaField(label, validators=validators)
         elif s.type == "date":
@@ -54,7 +58,8 @@ def proposal_form(spec, case):
         elif s.type == "money":
             field = MoneyField(label, validators=validators)
         elif s.type == "choice":
-            field = SelectField(label, choices=choices((v, lv) for v, lv, _le in s.choices), validators=validators)
+            field = SelectField(label, choices=choices((v, le if locale == "en" and le else lv) for v, lv, le in s.choices),
+                                validators=validators)
         elif s.type == "officer":
             officers = db.session.scalars(
                 select(User).join(UserRole, UserRole.user_id == User.id)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from thads.extensions import db
 from thads.forms import choices
-from thads.i18n import select_locale
+from thads.i18n import localized, select_locale
 from thads.models import Case, User
 from thads.services import assignment, proposals, queries
 from thads.services import supervision as svc
@@ -167,7 +167,7 @@ def propose(case_id: int, trigger: str):
             flash(exc.message, "danger")
         else:
             db.session.commit()
-            flash(_("Đã gửi đề xuất “%(label)s” lên Thủ trưởng.", label=spec.label_vi), "success")
+            flash(_("Đã gửi đề xuất “%(label)s” lên Thủ trưởng.", label=localized(spec)), "success")
             return redirect(url_for("supervision.proposal", proposal_id=proposal.id))
     elif request.method == "POST":
         flash(_("Thông tin đề xuất chưa hợp lệ, hãy sửa các ô được đánh dấu."), "danger")
