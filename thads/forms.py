@@ -1,8 +1,10 @@
 """Form fields shared by blueprints: money in whole đồng, dates as dd/mm/yyyy."""
 from __future__ import annotations
 
-from wtforms import SelectChoice, StringField
-from wtforms.validators import StopValidation
+from flask_babel import gettext
+from sqlalchemy import select
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional, StopValidation
 
 from thads.services import clock
 from thads.services.values import ValueProblem, parse_date, parse_money
@@ -64,3 +66,43 @@ class VNDateField(StringField):
         if getattr(self, "raw_text", None):
             return self.raw_text
         return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+
+def add_transition_inputs(form_cls, spec, case, locale: str) -> type:
+    """Add one field ``in_<name>`` per declared input of a workflow transition to ``form_cls``.
+
+    Used by the transition form and by the officer's proposal form, so both ask for the same
+    inputs with the same widgets, labels (in ``locale``) and required-ness.
+    """
+    from thads.extensions import db
+    from thads.i18n import localized
+    from thads.models import User, UserRole
+
+    for s in spec.inputs:
+        label = localized(s, locale=locale)
+        required = s.required and s.type != "bool"
+        validators = [DataRequired(gettext("Hãy nhập %(f)s.", f=label.lower()))] if required else [Optional()]
+        if s.type == "text":
+            field = TextAreaField(label, validators=validators)
+        elif s.type == "date":
+            field = VNDateField(label, validators=validators, allow_future=True)
+        elif s.type == "int":
+            field = IntegerField(label, validators=validators)
+        elif s.type == "money":
+            field = MoneyField(label, validators=validators)
+        elif s.type == "choice":
+            field = SelectField(label, choices=choices((v, le if locale == "en" and le else lv) for v, lv, le in s.choices),
+                                validators=validators)
+        elif s.type == "officer":
+            officers = db.session.scalars(
+                select(User).join(UserRole, UserRole.user_id == User.id)
+                .where(User.unit_id == case.unit_id, User.active.is_(True), UserRole.role == "officer")
+                .order_by(User.full_name)).unique()
+            field = SelectField(label, choices=choices((u.username, u.full_name) for u in officers),
+                                validators=validators)
+        elif s.type == "bool":
+            field = BooleanField(label)
+        else:
+            field = StringField(label, validators=validators)
+        setattr(form_cls, "in_" + s.name, field)
+    return form_cls

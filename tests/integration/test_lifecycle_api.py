@@ -300,5 +300,5 @@ def test_the_case_page_offers_transition_buttons_and_a_stale_form_keeps_what_was
     assert resp.status_code == 200
     assert "đã được người khác cập nhật" in html
     assert "77/QĐ-GIỮ-LẠI" in html  # what the user typed is still there
-    assert "refuse" in html
+    assert "Từ chối" in html  # the change someone else made is named
     assert _events(case["id"]) == 2

@@ -8,20 +8,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from thads.cases import bp
 from thads.cases.forms import CaseForm
 from thads.extensions import db
-from thads.forms import MoneyField, VNDateField, choices
+from thads.forms import MoneyField, VNDateField, add_transition_inputs, choices
 from thads.i18n import current_locale, localized
-from thads.models import CaseEvent, Deadline, User
+from thads.models import CaseEvent, Deadline
 from thads.services import clock, lifecycle, queries
 from thads.services.cases import register_case
 from thads.services.errors import Conflict, DuplicateSubmission, InvalidInput, ServiceError
 from thads.services.scope import get_case
+from thads.services.worklist import kind_labels
 from workflows import WORKFLOWS, workflow_for
 from workflows.machine import to_mermaid
 from workflows.rules import explain, rule_for
@@ -75,8 +75,10 @@ def new_case():
 @login_required
 def case_detail(case_id: int):
     case = get_case(current_user, case_id)
-    view = queries.case_view(current_user, case, locale=current_locale())
-    return render_template("cases/detail.html", case=case, view=view, states=_state_labels())
+    locale = current_locale()
+    view = queries.case_view(current_user, case, locale=locale)
+    return render_template("cases/detail.html", case=case, view=view, states=_state_labels(),
+                           event_label=event_label, kind_labels=kind_labels(locale))
 
 
 @bp.route("/cases/<int:case_id>/transitions/<trigger>", methods=["GET", "POST"])
@@ -118,7 +120,8 @@ def transition(case_id: int, trigger: str):
             db.session.commit()
             flash(_("Đã thực hiện: %(label)s.", label=localized(spec)), "success")
             return redirect(url_for("cases.case_detail", case_id=case.id))
-    return render_template("cases/transition.html", case=case, spec=spec, form=form, changes=changes)
+    return render_template("cases/transition.html", case=case, spec=spec, form=form, changes=changes,
+                           event_label=event_label, states=_state_labels())
 
 
 @bp.route("/cases/<int:case_id>/payments", methods=["GET", "POST"])
@@ -191,32 +194,25 @@ def transition_form(spec, case):
         version = HiddenField()
         seen_seq = HiddenField()
 
-    for s in spec.inputs:
-        label = localized(s, locale=locale)
-        validators = [DataRequired(_("Hãy nhập %(f)s.", f=label.lower()))] if s.required and s.type != "bool" else [Optional()]
-        if s.type == "text":
-            field = TextAreaField(label, validators=validators)
-        elif s.type == "date":
-            field = VNDateField(label, validators=validators, allow_future=True)
-        elif s.type == "int":
-            field = IntegerField(label, validators=validators)
-        elif s.type == "money":
-            field = MoneyField(label, validators=validators)
-        elif s.type == "choice":
-            field = SelectField(label, choices=choices((v, le if locale == "en" and le else lv) for v, lv, le in s.choices),
-                                validators=validators)
-        elif s.type == "officer":
-            officers = db.session.scalars(
-                select(User).where(User.unit_id == case.unit_id, User.active.is_(True)).order_by(User.full_name)
-            )
-            field = SelectField(label, choices=choices((u.username, u.full_name) for u in officers if u.has_role("officer")),
-                                validators=validators)
-        elif s.type == "bool":
-            field = BooleanField(label)
-        else:
-            field = StringField(label, validators=validators)
-        setattr(F, "in_" + s.name, field)
-    return F
+    return add_transition_inputs(F, spec, case, locale)
+
+
+# Names of the events that are not workflow transitions (those take the transition's label).
+EVENT_LABELS = {
+    "registered": _l("Thụ lý"), "reassigned": _l("Thay đổi chấp hành viên"), "proposal": _l("Đề xuất"),
+    "collection": _l("Thu tiền"), "payout": _l("Chi trả"), "reduction": _l("Miễn, giảm"),
+    "obligation_done": _l("Đã thi hành nghĩa vụ không phải tiền"),
+}
+
+
+def event_label(event) -> str:
+    """A person's name for an event of the timeline, in the request's language."""
+    if event.kind == "transition":
+        for wf in WORKFLOWS.values():
+            for t in wf.transitions:
+                if t.trigger == event.trigger:
+                    return localized(t)
+    return str(EVENT_LABELS.get(event.trigger) or EVENT_LABELS.get(event.kind) or event.kind)
 
 
 def _raw(value):

@@ -15,6 +15,7 @@ from sqlalchemy import case as sql_case
 from thads.extensions import db
 from thads.models import Case, Deadline, Proposal, Unit, User, UserRole
 from thads.services import clock
+from thads.services.deadlines import DEBTOR_KINDS
 from thads.services.errors import Forbidden, InvalidInput, NotFound
 from thads.services.queries import decode_cursor, encode_cursor
 from thads.services.worklist import OPEN_STATES
@@ -107,10 +108,9 @@ class Board:
 
 def _case_aggregates(scope, b: Bounds, group_col):
     """Open cases, cases with an overdue deadline and money remaining, grouped by ``group_col``."""
-    overdue_exists = select(Deadline.id).where(
-        Deadline.case_id == Case.id, Deadline.status == "open", Deadline.due_on < b.today).exists()
+    # Case.next_due_on is the nearest open agency deadline: "overdue" is one comparison.
     stmt = (select(group_col, func.count(),
-                   func.sum(sql_case((overdue_exists, 1), else_=0)),
+                   func.sum(sql_case((Case.next_due_on < b.today, 1), else_=0)),
                    func.sum(Case.amount_total - Case.collected - Case.reduced))
             .where(Case.unit_id.in_(scope), Case.state.in_(OPEN_STATES))
             .group_by(group_col))
@@ -129,7 +129,8 @@ def _deadline_aggregates(scope, b: Bounds, group_col, by_kind: bool):
                    func.sum(sql_case((Deadline.due_on < b.ageing_10, 1), else_=0)),
                    func.sum(sql_case((Deadline.due_on >= b.today, 1), else_=0)))
             .join(Case, Case.id == Deadline.case_id)
-            .where(Deadline.status == "open", Deadline.due_on <= b.risk_end, Case.unit_id.in_(scope))
+            .where(Deadline.status == "open", Deadline.kind.not_in(DEBTOR_KINDS), Deadline.due_on <= b.risk_end,
+                   Case.unit_id.in_(scope))
             .group_by(*cols))
     return db.session.execute(stmt).all()
 
@@ -238,7 +239,7 @@ def deadline_list(user: User, unit_id: int | None = None, *, which: str = "overd
     unit = board_unit(user, unit_id)
     b = bounds(today)
     stmt = (select(Deadline, Case).join(Case, Case.id == Deadline.case_id)
-            .where(Deadline.status == "open", Case.unit_id.in_(subtree(unit))))
+            .where(Deadline.status == "open", Deadline.kind.not_in(DEBTOR_KINDS), Case.unit_id.in_(subtree(unit))))
     if which == "overdue":
         stmt = stmt.where(Deadline.due_on < b.today)
     elif which == "at_risk":
