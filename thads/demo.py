@@ -145,6 +145,13 @@ def _play(case, ending, head, officer, rng, today, cal) -> str:
         return case.state
     if not step(head, "decide", rng.randint(1, 7), decision_number=f"{case.number}/QĐ-CTHADS", officer=officer.username):
         return case.state
+    # The officer opens the case file and the decision goes to the procuracy (sometimes late).
+    decided = day
+    for kind in ("case_file", "procuracy"):
+        on = cal.add_working_days(decided, rng.choice([1, 2, 2, 3, 5]))
+        if on <= today:
+            day = max(day, on)
+            lifecycle.record_act(officer, case.id, kind, on=day, today=today)
     if ending == "decided":
         return case.state
     if not step(officer, "notify", rng.randint(1, 4)):

@@ -302,3 +302,40 @@ def test_the_case_page_offers_transition_buttons_and_a_stale_form_keeps_what_was
     assert "77/QĐ-GIỮ-LẠI" in html  # what the user typed is still there
     assert "Từ chối" in html  # the change someone else made is named
     assert _events(case["id"]) == 2
+
+
+def test_acts_close_the_case_file_and_procuracy_deadlines_without_changing_state(app, world):
+    client, case = _fresh_case(app, world)
+    url = f"/api/v1/cases/{case['id']}"
+    head, officer = api_token(world.head_a), api_token(world.officer_a)
+    _post(client, url + "/transitions", head, {"trigger": "decide", "on": "2026-05-06", "inputs": DECIDE})
+    early = _post(client, url + "/acts", officer, {"kind": "case_file", "on": "2026-05-07"})
+    assert early.status_code == 200 and early.get_json()["state"] == "decided"
+    late = _post(client, url + "/acts", officer, {"kind": "procuracy", "on": "2026-05-12"}).get_json()
+    status = {d["kind"]: d["status"] for d in late["deadlines"]}
+    assert status["case_file"] == "met" and status["procuracy"] == "missed"  # due 08/05 and 11/05
+    again = _post(client, url + "/acts", officer, {"kind": "case_file", "on": "2026-05-12"})
+    assert again.status_code == 422 and again.get_json()["error"] == "invalid_transition"
+    bad = _post(client, url + "/acts", officer, {"kind": "verification", "on": "2026-05-12"})
+    assert bad.status_code == 422 and bad.get_json()["error"] == "invalid_input"
+    assert [e["kind"] for e in late["events"]][-2:] == ["act", "act"]
+
+
+def test_the_case_page_records_an_act_with_its_button(app, world):
+    from thads.extensions import db
+    from thads.models import Deadline
+    from thads.services import lifecycle
+
+    client, case = _fresh_case(app, world)
+    lifecycle.apply_transition(world.head_a, case["id"], "decide", on="2026-05-06", inputs=DECIDE)
+    db.session.commit()
+    ui = app.test_client()
+    login(ui, "officer_a")
+    page = ui.get(f"/cases/{case['id']}").get_data(as_text=True)
+    assert 'data-testid="act-case_file"' in page and "Lập hồ sơ thi hành án" in page
+    resp = ui.post(f"/cases/{case['id']}/acts/case_file", data={"csrf_token": csrf_token_from(page), "on": "07/05/2026"},
+                   follow_redirects=True)
+    assert "Đã ghi nhận" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    row = db.session.query(Deadline).filter_by(case_id=case["id"], kind="case_file").one()
+    assert row.status == "met"

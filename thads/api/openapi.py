@@ -73,6 +73,17 @@ def openapi_document() -> dict:
                               "403": _err("role not allowed"), "409": _err("conflict: stale version"),
                               "422": _err("invalid_input (e.g. over-payment) or invalid_transition"), **std},
             }},
+            "/cases/{case_id}/acts": {"post": {
+                "summary": "Record an act that meets a deadline without a state change (case_file, procuracy)",
+                "parameters": [case_id],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["kind"],
+                    "properties": {"kind": {"type": "string", "enum": ["case_file", "procuracy"]},
+                                   "on": {"type": "string", "format": "date"}, "version": {"type": "integer"}}}}}},
+                "responses": {"200": _case_resp("the case after the act"), "400": _err("malformed JSON"),
+                              "403": _err("role not allowed"), "409": _err("conflict: stale version"),
+                              "422": _err("invalid_input (kind, date) or invalid_transition (no open deadline)"), **std},
+            }},
             "/notifications": {"get": {"summary": "The caller's notifications", "responses": {"200": {"description": "list"}, "401": std["401"]}}},
         },
         "components": {

@@ -108,3 +108,13 @@ def post_payment(case_id: int):
     db.session.commit()
     case = get_case(g.api_user, case_id)
     return jsonify(case_json(case, user=g.api_user)), 201
+
+
+@bp.post("/cases/<int:case_id>/acts")
+@token_required
+def post_act(case_id: int):
+    body = json_body()
+    # The service checks scope before the kind, so a foreign case answers 404 whatever is sent.
+    case = lifecycle.record_act(g.api_user, case_id, body.get("kind"), on=body.get("on"), version=body.get("version"))
+    db.session.commit()
+    return jsonify(case_json(case, user=g.api_user))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from thads.cases import bp
@@ -16,15 +16,15 @@ from thads.cases.forms import CaseForm
 from thads.extensions import db
 from thads.forms import MoneyField, VNDateField, add_transition_inputs, choices
 from thads.i18n import current_locale, localized
-from thads.models import CaseEvent, Deadline
 from thads.services import clock, lifecycle, queries
 from thads.services.cases import register_case
+from thads.services.deadlines import ACT_KINDS
 from thads.services.errors import Conflict, DuplicateSubmission, InvalidInput, ServiceError
 from thads.services.scope import get_case
 from thads.services.worklist import kind_labels
 from workflows import WORKFLOWS, workflow_for
 from workflows.machine import to_mermaid
-from workflows.rules import explain, rule_for
+from workflows.rules import rule_for
 
 
 @bp.route("/")
@@ -77,8 +77,37 @@ def case_detail(case_id: int):
     case = get_case(current_user, case_id)
     locale = current_locale()
     view = queries.case_view(current_user, case, locale=locale)
+    act_form = ActForm(version=case.version)
     return render_template("cases/detail.html", case=case, view=view, states=_state_labels(),
-                           event_label=event_label, kind_labels=kind_labels(locale))
+                           event_label=event_label, kind_labels=kind_labels(locale), act_form=act_form,
+                           act_kinds=ACT_KINDS)
+
+
+@bp.route("/cases/<int:case_id>/acts/<kind>", methods=["POST"])
+@login_required
+def act(case_id: int, kind: str):
+    """Record an act that meets a deadline (case file opened, decision sent to the procuracy)."""
+    case = get_case(current_user, case_id)
+    form = ActForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+        return redirect(url_for("cases.case_detail", case_id=case.id))
+    try:
+        lifecycle.record_act(current_user, case.id, kind, on=form.on.data, version=_int(form.version.data))
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã ghi nhận: %(label)s.", label=kind_labels(current_locale()).get(kind, kind)), "success")
+    return redirect(url_for("cases.case_detail", case_id=case.id))
+
+
+class ActForm(FlaskForm):
+    on = VNDateField(_l("Ngày thực hiện"), validators=[Optional()])
+    version = HiddenField()
 
 
 @bp.route("/cases/<int:case_id>/transitions/<trigger>", methods=["GET", "POST"])
@@ -205,6 +234,10 @@ EVENT_LABELS = {
 }
 
 
+def _act_label(event) -> str | None:
+    return kind_labels(current_locale()).get(event.trigger) if event.kind == "act" else None
+
+
 def event_label(event) -> str:
     """A person's name for an event of the timeline, in the request's language."""
     if event.kind == "transition":
@@ -212,7 +245,7 @@ def event_label(event) -> str:
             for t in wf.transitions:
                 if t.trigger == event.trigger:
                     return localized(t)
-    return str(EVENT_LABELS.get(event.trigger) or EVENT_LABELS.get(event.kind) or event.kind)
+    return str(_act_label(event) or EVENT_LABELS.get(event.trigger) or EVENT_LABELS.get(event.kind) or event.kind)
 
 
 def _raw(value):
@@ -241,4 +274,3 @@ def _state_labels() -> dict[str, str]:
     return {s.name: localized(s, locale=locale) for w in WORKFLOWS.values() for s in w.states}
 
 
-__all__ = ["CaseEvent", "Deadline", "explain", "IntegerField"]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from thads.extensions import db
 from thads.models.base import UTCDateTime, utcnow
 
-EVENT_KINDS = ("registered", "transition", "payment", "reassigned", "proposal", "edited")
+EVENT_KINDS = ("registered", "transition", "payment", "act", "reassigned", "proposal", "edited")
 
 
 class CaseEvent(db.Model):

@@ -103,6 +103,21 @@ def cancel_open(case: Case, event: CaseEvent, keep=("payout",)) -> None:
 DEBTOR_KINDS = tuple(sorted({r.kind for rules in RULES.values() for r in rules.values() if r.actor == "debtor"}))
 
 
+def _act_kinds() -> tuple[str, ...]:
+    """Deadline kinds that no transition closes: acts recorded on their own (opening the case
+    file, sending the decision to the procuracy). Derived from the workflows, so a new rule
+    closed by a transition never becomes an "act" by mistake."""
+    opened, closed = set(), set(DEBTOR_KINDS) | {"payout"}  # payout is closed by paying out
+    for wf in WORKFLOWS.values():
+        for t in wf.transitions:
+            opened |= {o.kind for o in t.opens}
+            closed |= set(t.closes)
+    return tuple(sorted(opened - closed))
+
+
+ACT_KINDS = _act_kinds()
+
+
 def refresh_next_due(case: Case) -> None:
     """Keep ``case.next_due_on`` equal to its nearest open agency deadline (the worklist's key)."""
     db.session.flush()

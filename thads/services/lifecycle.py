@@ -190,6 +190,30 @@ def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number
     return payment
 
 
+def record_act(actor: User, case_id: int, kind: str, *, on=None, version=None,
+               today: date | None = None) -> Case:
+    """Record an act that meets a deadline without changing the case's state: the case file
+    was opened (ND62 Art 8 / D152 Art 12), the decision was sent to the procuracy (Art 38)."""
+    today = today or clock.today()
+    if not actor.has_role(*OFFICER_ROLES, "clerk"):
+        raise Forbidden("Bạn không có quyền ghi nhận việc này.")
+    case = get_case(actor, case_id, for_update=True)
+    check_version(case, version)
+    if kind not in dl.ACT_KINDS:
+        raise InvalidInput("Loại việc không hợp lệ.", fields={"kind": f"Một trong: {', '.join(dl.ACT_KINDS)}."})
+    on = check_event_date(case, on, today)
+    rows = dl.open_rows(case, [kind])
+    if not rows:
+        raise InvalidTransition("Không có thời hạn đang mở cho việc này.", reason="no_open_deadline")
+    case.last_event_on = on
+    event = audit.append_event(case, actor, "act", on, trigger=kind, from_state=case.state, to_state=case.state,
+                               inputs={"kind": kind}, legal_basis=rows[0].legal_basis)
+    dl.close(case, [kind], event)
+    dl.refresh_next_due(case)
+    _flush_or_conflict()
+    return case
+
+
 def mark_obligation_done(actor: User, case_id: int, obligation_id: int, *, on=None, version=None,
                          today: date | None = None) -> Case:
     """Record that a non-money obligation (hand over a house, return an object…) was carried out."""
