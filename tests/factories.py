@@ -71,3 +71,20 @@ def api_token(user) -> dict:
     raw = accounts.issue_token(user)
     db.session.commit()
     return {"Authorization": f"Bearer {raw}"}
+
+
+def decided_cases(w, n: int = 1) -> list:
+    """Cases registered 04/05/2026 and decided 05/05/2026 with officer_a: each has case_file
+    (due 07/05), procuracy and notification (due 08/05/2026, Điều 39 Luật THADS 2008) deadlines."""
+    from thads.extensions import db
+    from thads.services import lifecycle
+
+    cases = []
+    for i in range(n):
+        case = make_case(w.officer_a, today=date(2026, 5, 4))
+        lifecycle.apply_transition(w.head_a, case.id, "decide", on="2026-05-05",
+                                   inputs={"decision_number": f"{i + 1}/QĐ-CCTHADS", "officer": "officer_a"},
+                                   today=date(2026, 5, 5))
+        db.session.commit()
+        cases.append(case)
+    return cases

@@ -13,30 +13,13 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.conftest import csrf_token_from
-from tests.factories import api_token, login, make_case
+from tests.factories import api_token, decided_cases, login
 
 TZ_OFFSET = "+07:00"
 
 
 def at(day: str, clock: str = "08:00") -> datetime:
     return datetime.fromisoformat(f"{day}T{clock}{TZ_OFFSET}")
-
-
-def decided_case(w, n: int = 1):
-    """Cases registered 04/05/2026 and decided 05/05/2026 with officer_a: the `notification`
-    deadline is due 08/05/2026 (Điều 39 Luật THADS 2008)."""
-    from thads.extensions import db
-    from thads.services import lifecycle
-
-    cases = []
-    for i in range(n):
-        case = make_case(w.officer_a, today=date(2026, 5, 4))
-        lifecycle.apply_transition(w.head_a, case.id, "decide", on="2026-05-05",
-                                   inputs={"decision_number": f"{i + 1}/QĐ-CCTHADS", "officer": "officer_a"},
-                                   today=date(2026, 5, 5))
-        db.session.commit()
-        cases.append(case)
-    return cases
 
 
 def deadline_of(case, kind: str = "notification"):
@@ -87,7 +70,7 @@ def test_each_ladder_step_fires_on_its_working_day_to_the_right_people_and_only_
     from thads.services import reminders
 
     app.config["SMTP_URL"] = "smtp://127.0.0.1:2"  # email rows are created; nothing is sent here
-    case = decided_case(world)[0]
+    case = decided_cases(world)[0]
     dl = deadline_of(case)
     assert dl.due_on == date(2026, 5, 8)
 
@@ -124,7 +107,7 @@ def test_two_sweeps_started_at_the_same_moment_create_every_reminder_exactly_onc
     from thads.models import Notification
     from thads.services import reminders
 
-    cases = decided_case(world, n=6)
+    cases = decided_cases(world, n=6)
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -161,7 +144,7 @@ def test_two_sweeps_started_at_the_same_moment_create_every_reminder_exactly_onc
 def test_a_sweep_after_ten_days_of_downtime_creates_every_missed_step_and_delivers_only_the_latest(app, world, worker):
     from thads.services import reminders
 
-    case = decided_case(world)[0]
+    case = decided_cases(world)[0]
     dl = deadline_of(case)
     result = reminders.sweep(at("2026-05-22"))  # ten working days after the due date
     deliver_all(app, worker)
@@ -184,7 +167,7 @@ def test_a_met_deadline_cancels_pending_reminders_and_a_moved_one_gets_its_own(a
     from thads.models import CalendarDay
     from thads.services import deadlines, lifecycle, reminders
 
-    case = decided_case(world)[0]
+    case = decided_cases(world)[0]
     reminders.sweep(at("2026-05-06"), enqueue=False)
     notif = deadline_of(case, "notification")
     assert [n.status for n in rows(deadline_id=notif.id)] == ["pending"]
@@ -212,7 +195,7 @@ def test_email_outside_office_hours_waits_for_the_next_working_morning(app, worl
     from thads.services import reminders
 
     app.config["SMTP_URL"] = "smtp://127.0.0.1:2"
-    case = decided_case(world)[0]
+    case = decided_cases(world)[0]
     dl = deadline_of(case)
     evening = reminders.sweep(at("2026-05-06", "19:30"))
     email = rows(deadline_id=dl.id, channel="email")[0]
@@ -229,7 +212,7 @@ def test_email_outside_office_hours_waits_for_the_next_working_morning(app, worl
 def test_the_cli_sweep_prints_one_line_of_json_and_delivers_in_embedded_mode(app, world):
     from thads.models import Notification  # noqa: F401
 
-    decided_case(world)
+    decided_cases(world)
     out = app.test_cli_runner().invoke(args=["reminders", "sweep", "--now", "2026-05-06T08:00"])
     assert out.exit_code == 0, out.output
     lines = out.output.strip().splitlines()
@@ -244,7 +227,7 @@ def test_the_notification_page_shows_unread_and_lets_the_officer_acknowledge_sno
         app, world, client, worker):
     from thads.services import reminders
 
-    decided_case(world)
+    decided_cases(world)
     reminders.sweep(at("2026-05-06"))
     deliver_all(app, worker)
     mine = rows(user_id=world.officer_a.id, channel="inapp", status="sent")
@@ -275,7 +258,7 @@ def test_the_notification_page_shows_unread_and_lets_the_officer_acknowledge_sno
 def test_the_api_lists_the_callers_notifications(app, world, client, worker):
     from thads.services import reminders
 
-    case = decided_case(world)[0]
+    case = decided_cases(world)[0]
     reminders.sweep(at("2026-05-06"))
     deliver_all(app, worker)
     body = client.get("/api/v1/notifications", headers=api_token(world.officer_a)).get_json()
@@ -291,7 +274,7 @@ def test_the_api_lists_the_callers_notifications(app, world, client, worker):
 def test_the_morning_digest_is_one_message_per_officer_per_working_day(app, world, worker):
     from thads.services import reminders
 
-    decided_case(world, n=2)
+    decided_cases(world, n=2)
     first = reminders.digest(at("2026-05-11", "07:00"))
     assert first["digests"] == 1  # officer_a only: the cases of others are not theirs
     deliver_all(app, worker)

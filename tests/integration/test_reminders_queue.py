@@ -19,12 +19,12 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
 from tests.conftest import REDIS_URL, _truncate_pg, csrf_token_from, require_service
-from tests.factories import build_world, login
+from tests.factories import build_world, decided_cases, login
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -132,24 +132,6 @@ def drain(app, worker) -> None:
 
     tasks.broker_for(app).join(tasks.QUEUE, timeout=60_000)
     worker.join()
-
-
-def decided_cases(w, n: int):
-    """Cases decided 05/05/2026 with officer_a; each has case_file (due 07/05), procuracy and
-    notification (due 08/05) deadlines."""
-    from tests.factories import make_case
-    from thads.extensions import db
-    from thads.services import lifecycle
-
-    cases = []
-    for i in range(n):
-        case = make_case(w.officer_a, today=date(2026, 5, 4))
-        lifecycle.apply_transition(w.head_a, case.id, "decide", on="2026-05-05",
-                                   inputs={"decision_number": f"{i + 1}/QĐ-CCTHADS", "officer": "officer_a"},
-                                   today=date(2026, 5, 5))
-        db.session.commit()
-        cases.append(case)
-    return cases
 
 
 def notifications(**filters):
