@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from thads.extensions import db
+from thads.i18n import localized
 from thads.models import Unit, stat_year_of
 from thads.reports import bp
 from thads.reports.chart import completion_chart
@@ -32,12 +34,18 @@ def state_labels() -> dict[str, str]:
     labels = {}
     for wf in WORKFLOWS.values():
         for st in wf.states:
-            labels.setdefault(st.name, st.label_vi)
+            labels.setdefault(st.name, localized(st))
     return labels
 
 
-KIND_LABELS = {"ex_officio": "Chủ động", "on_request": "Theo đơn"}
-ORIGIN_LABELS = {"bf": "Năm trước chuyển sang", "new": "Thụ lý mới", "reopened": "Thụ lý lại (từ sổ theo dõi riêng)"}
+KIND_LABELS = {"ex_officio": _l("Chủ động"), "on_request": _l("Theo đơn")}
+ORIGIN_LABELS = {"bf": _l("Năm trước chuyển sang"), "new": _l("Thụ lý mới"),
+                 "reopened": _l("Thụ lý lại (từ sổ theo dõi riêng)")}
+
+
+def _strs(labels: dict) -> dict[str, str]:
+    """Lazy labels resolved in the request's language (openpyxl wants plain strings)."""
+    return {k: str(v) for k, v in labels.items()}
 
 
 def _params():
@@ -121,7 +129,7 @@ def drill():
     query = _query(unit, period, row=row_unit.code, scope=scope, figure=figure, measure=measure)
     return render_template("reports/drill.html", rows=rows, more=more, query=query, figure=figure,
                            figure_label=figure_labels()[figure], measure=measure, row_unit=row_unit, scope=scope,
-                           period=period, unit=unit, states=state_labels(), kinds=KIND_LABELS, origins=ORIGIN_LABELS,
+                           period=period, unit=unit, states=state_labels(), kinds=_strs(KIND_LABELS), origins=_strs(ORIGIN_LABELS),
                            after=after)
 
 
@@ -133,7 +141,7 @@ def drill_export():
     rows = stats.drill_down(unit, period, figure, measure, row_unit=row_unit, scope=scope)
     what = _("việc") if measure == "cases" else _("tiền")
     title = f"{figure_labels()[figure]} ({what}) — {row_unit.name} — {period.label_vi()}"
-    body = drill_workbook(rows, title, state_labels(), KIND_LABELS, ORIGIN_LABELS, money=measure == "money")
+    body = drill_workbook(rows, title, state_labels(), _strs(KIND_LABELS), _strs(ORIGIN_LABELS), money=measure == "money")
     name = f"danh-sach-{row_unit.code}-{figure}-{measure}-{period.cutoff:%Y%m%d}.xlsx"
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
 
