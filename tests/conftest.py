@@ -106,6 +106,11 @@ def app(backend, request, tmp_path):
         yield app
         db.session.remove()
         db.engine.dispose()
+    # Collect now, so a leaked connection is reported by the test that leaked it
+    # (filterwarnings=error), not by whichever later test the collector happens to run in.
+    import gc
+
+    gc.collect()
 
 
 def _fresh_context_client():
@@ -170,13 +175,3 @@ def csrf_token_from(html: str) -> str:
     m = CSRF_RE.search(html)
     assert m, "page has no CSRF token"
     return m.group(1)
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_per_test():
-    """Collect garbage after each test so a leaked connection is reported by the test that
-    leaked it (filterwarnings=error), not by whichever later test the collector runs in."""
-    yield
-    import gc
-
-    gc.collect()

@@ -118,7 +118,12 @@ def build_transitions(basis: dict[str, tuple[str, str]]) -> tuple[Transition, ..
           guards=("all_collected",), closes=("payout", "confirmation"), cancels_open=True),
         t("postpone", sources=ACTIVE_STATES, dest="postponed", role="head",
           label_vi="Hoãn thi hành án", label_en="Postpone enforcement",
-          inputs=ground_inputs, cancels_open=True,
+          # Whether the parties agreed (Art 48(1)(c)) decides where statistics count the case.
+          inputs=(*ground_inputs, InputSpec(
+              "by_agreement", "bool", required=False,
+              label_vi="Hoãn theo thỏa thuận của đương sự (điểm c khoản 1 Điều 48)",
+              label_en="Postponed at the parties' agreement (Art 48(1)(c))")),
+          cancels_open=True,
           opens=(DeadlineOpen("resume", "input:ground_ends_on"),)),
         t("suspend", sources=ACTIVE_STATES, dest="suspended", role="head",
           label_vi="Tạm đình chỉ thi hành án", label_en="Suspend enforcement",

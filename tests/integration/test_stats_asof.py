@@ -48,3 +48,30 @@ def test_a_report_as_of_a_past_date_does_not_change_when_later_events_are_added(
     full_year = stats.build_report(world.province, stats.Period(2026, 12)).to_json()
     assert full_year["rows"][0]["cases"] != before["rows"][0]["cases"]
     assert set(later) <= {r.case_id for r in stats.drill_down(world.province, stats.Period(2026, 12), "new")}
+
+
+def test_a_postponement_ticked_as_agreed_counts_as_postponed_whatever_its_wording(world):
+    from thads.services import lifecycle
+
+    judgment = {"court": "TAND tỉnh", "number": "9/2025/DS-ST", "date": "2025-09-01", "effective_on": "2025-10-01"}
+
+    case = register_case(world.head_a, case_input(unit="P-A", received_on="2025-11-03", judgment=judgment), today=TODAY)
+    for trigger, on, inputs in (
+        ("decide", "2025-11-04", {"decision_number": "1/QĐ", "officer": "officer_a"}),
+        ("notify", "2025-11-05", {}),
+        ("verify", "2025-11-20", {"outcome": "enforceable"}),
+        ("postpone", "2025-12-01", {"ground": "Theo đề nghị của các bên", "by_agreement": True}),
+    ):
+        lifecycle.apply_transition(world.head_a, case.id, trigger, on=on, inputs=inputs, today=TODAY)
+    other = register_case(world.head_a, case_input(unit="P-A", received_on="2025-11-03", judgment=judgment), today=TODAY)
+    for trigger, on, inputs in (
+        ("decide", "2025-11-04", {"decision_number": "2/QĐ", "officer": "officer_a"}),
+        ("postpone", "2025-12-01", {"ground": "Người phải thi hành án ốm nặng"}),
+    ):
+        lifecycle.apply_transition(world.head_a, other.id, trigger, on=on, inputs=inputs, today=TODAY)
+    db.session.commit()
+    period = stats.Period(2026, 6)
+    postponed = [r.case_id for r in stats.drill_down(world.province, period, "postponed")]
+    in_progress = [r.case_id for r in stats.drill_down(world.province, period, "in_progress")]
+    assert postponed == [case.id]
+    assert other.id in in_progress  # another ground follows THADS_STATS_SUSPENDED_AS (default)

@@ -147,7 +147,8 @@ def naive_classify(events: list, kind: str, period: stats.Period, unit_ids: set[
         bucket = "not_enforceable"
     elif state == "postponed":
         last_pp = [e for e in evs if e.trigger == "postpone"][-1]
-        bucket = "postponed" if "thỏa thuận" in (last_pp.inputs.get("ground") or "").lower() else suspended_as
+        agreed = last_pp.inputs.get("by_agreement") or "thỏa thuận" in (last_pp.inputs.get("ground") or "").lower()
+        bucket = "postponed" if agreed else suspended_as
     elif state == "suspended":
         bucket = suspended_as
     else:

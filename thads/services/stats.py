@@ -186,7 +186,9 @@ def classified(unit: Unit, period: Period, suspended_as: str = "in_progress", *,
     state_code = when(codes, value=E.to_state, else_=0)
     seq_state = E.seq * STATE_WIDTH + state_code
     ground = func.lower(E.inputs["ground"].as_string())
-    agreed = when((or_(*(ground.like(f"%{w}%") for w in AGREEMENT_WORDS)), 1), else_=0)
+    # The postpone form's "by agreement" box decides; older records fall back on the ground's words.
+    by_agreement = E.inputs["by_agreement"].as_boolean() == true()
+    agreed = when((or_(by_agreement, *(ground.like(f"%{w}%") for w in AGREEMENT_WORDS)), 1), else_=0)
 
     # One pass: a GROUP BY over the events up to the cut-off. Events of a case are in `seq` order
     # and never dated before the previous one (the services refuse it), so "the last event on or

@@ -335,7 +335,7 @@ def test_validate_inputs_reports_missing_required_fields_in_vietnamese(wf: Workf
 
 def test_validate_inputs_leaves_optional_fields_empty(wf: Workflow) -> None:
     clean, errors = validate_inputs(wf.transition("postpone"), {"ground": "Ốm"})
-    assert errors == {} and clean == {"ground": "Ốm", "ground_ends_on": None}
+    assert errors == {} and clean == {"ground": "Ốm", "ground_ends_on": None, "by_agreement": False}
     clean, errors = validate_inputs(wf.transition("verify"), {"outcome": "enforceable"})
     assert errors == {} and clean["yearly"] is False
 
