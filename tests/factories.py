@@ -88,3 +88,15 @@ def decided_cases(w, n: int = 1) -> list:
         db.session.commit()
         cases.append(case)
     return cases
+
+
+def notification_rows(**filters) -> list:
+    """Notification rows as stored now (fresh from the database), filtered by column values."""
+    from thads.extensions import db
+    from thads.models import Notification
+
+    db.session.expire_all()
+    stmt = db.select(Notification).order_by(Notification.id)
+    for key, value in filters.items():
+        stmt = stmt.where(getattr(Notification, key) == value)
+    return list(db.session.scalars(stmt))

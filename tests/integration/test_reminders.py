@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import csrf_token_from
 from tests.factories import api_token, decided_cases, login
+from tests.factories import notification_rows as rows
 
 TZ_OFFSET = "+07:00"
 
@@ -27,17 +28,6 @@ def deadline_of(case, kind: str = "notification"):
     from thads.models import Deadline
 
     return db.session.scalars(db.select(Deadline).where(Deadline.case_id == case.id, Deadline.kind == kind)).one()
-
-
-def rows(**filters):
-    from thads.extensions import db
-    from thads.models import Notification
-
-    db.session.expire_all()
-    stmt = db.select(Notification).order_by(Notification.id)
-    for key, value in filters.items():
-        stmt = stmt.where(getattr(Notification, key) == value)
-    return list(db.session.scalars(stmt))
 
 
 def keyset(items):

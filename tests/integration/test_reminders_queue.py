@@ -25,6 +25,7 @@ import pytest
 
 from tests.conftest import REDIS_URL, _truncate_pg, csrf_token_from, require_service
 from tests.factories import build_world, decided_cases, login
+from tests.factories import notification_rows as notifications
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -132,17 +133,6 @@ def drain(app, worker) -> None:
 
     tasks.broker_for(app).join(tasks.QUEUE, timeout=60_000)
     worker.join()
-
-
-def notifications(**filters):
-    from thads.extensions import db
-    from thads.models import Notification
-
-    db.session.expire_all()
-    stmt = db.select(Notification).order_by(Notification.id)
-    for key, value in filters.items():
-        stmt = stmt.where(getattr(Notification, key) == value)
-    return list(db.session.scalars(stmt))
 
 
 def assert_no_duplicates() -> None:
