@@ -21,7 +21,7 @@ from thads.services.cases import register_case
 from thads.services.deadlines import ACT_KINDS
 from thads.services.errors import Conflict, DuplicateSubmission, InvalidInput, ServiceError
 from thads.services.scope import get_case
-from thads.services.worklist import kind_labels
+from thads.services.worklist import kind_labels, state_labels, trigger_labels
 from workflows import WORKFLOWS, workflow_for
 from workflows.machine import to_mermaid
 from workflows.rules import rule_for
@@ -40,7 +40,7 @@ def case_list():
         current_user, state=request.args.get("state") or None,
         q=request.args.get("q") or None, cursor=request.args.get("cursor") or None,
     )
-    return render_template("cases/list.html", page=page, states=_state_labels(), args=request.args)
+    return render_template("cases/list.html", page=page, states=state_labels(current_locale()), args=request.args)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -78,7 +78,7 @@ def case_detail(case_id: int):
     locale = current_locale()
     view = queries.case_view(current_user, case, locale=locale)
     act_form = ActForm(version=case.version)
-    return render_template("cases/detail.html", case=case, view=view, states=_state_labels(),
+    return render_template("cases/detail.html", case=case, view=view, states=state_labels(current_locale()),
                            event_label=event_label, kind_labels=kind_labels(locale), act_form=act_form,
                            act_kinds=ACT_KINDS)
 
@@ -150,7 +150,7 @@ def transition(case_id: int, trigger: str):
             flash(_("Đã thực hiện: %(label)s.", label=localized(spec)), "success")
             return redirect(url_for("cases.case_detail", case_id=case.id))
     return render_template("cases/transition.html", case=case, spec=spec, form=form, changes=changes,
-                           event_label=event_label, states=_state_labels())
+                           event_label=event_label, states=state_labels(current_locale()))
 
 
 @bp.route("/cases/<int:case_id>/payments", methods=["GET", "POST"])
@@ -241,10 +241,7 @@ def _act_label(event) -> str | None:
 def event_label(event) -> str:
     """A person's name for an event of the timeline, in the request's language."""
     if event.kind == "transition":
-        for wf in WORKFLOWS.values():
-            for t in wf.transitions:
-                if t.trigger == event.trigger:
-                    return localized(t)
+        return trigger_labels(current_locale()).get(event.trigger, event.trigger)
     return str(_act_label(event) or EVENT_LABELS.get(event.trigger) or EVENT_LABELS.get(event.kind) or event.kind)
 
 
@@ -267,10 +264,5 @@ def _attach_errors(form, fields: dict[str, str]) -> None:
         field = form._fields.get(name)
         if field is not None and not hasattr(field, "entries"):
             field.errors = list(field.errors or []) + [message]
-
-
-def _state_labels() -> dict[str, str]:
-    locale = current_locale()
-    return {s.name: localized(s, locale=locale) for w in WORKFLOWS.values() for s in w.states}
 
 

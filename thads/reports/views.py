@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from thads.extensions import db
-from thads.i18n import localized
+from thads.i18n import current_locale
 from thads.models import Unit, stat_year_of
 from thads.reports import bp
 from thads.reports.chart import completion_chart
@@ -19,6 +19,7 @@ from thads.reports.export import drill_workbook, report_workbook
 from thads.services import clock, stats
 from thads.services.errors import InvalidInput
 from thads.services.values import ValueProblem, parse_date
+from thads.services.worklist import state_labels
 
 DRILL_PAGE = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,16 +27,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def figure_labels() -> dict[str, str]:
     return {key: _(label) for key, label in stats.FIGURES}
-
-
-def state_labels() -> dict[str, str]:
-    from workflows import WORKFLOWS
-
-    labels = {}
-    for wf in WORKFLOWS.values():
-        for st in wf.states:
-            labels.setdefault(st.name, localized(st))
-    return labels
 
 
 KIND_LABELS = {"ex_officio": _l("Chủ động"), "on_request": _l("Theo đơn")}
@@ -129,7 +120,7 @@ def drill():
     query = _query(unit, period, row=row_unit.code, scope=scope, figure=figure, measure=measure)
     return render_template("reports/drill.html", rows=rows, more=more, query=query, figure=figure,
                            figure_label=figure_labels()[figure], measure=measure, row_unit=row_unit, scope=scope,
-                           period=period, unit=unit, states=state_labels(), kinds=_strs(KIND_LABELS), origins=_strs(ORIGIN_LABELS),
+                           period=period, unit=unit, states=state_labels(current_locale()), kinds=_strs(KIND_LABELS), origins=_strs(ORIGIN_LABELS),
                            after=after)
 
 
@@ -141,7 +132,7 @@ def drill_export():
     rows = stats.drill_down(unit, period, figure, measure, row_unit=row_unit, scope=scope)
     what = _("việc") if measure == "cases" else _("tiền")
     title = f"{figure_labels()[figure]} ({what}) — {row_unit.name} — {period.label_vi()}"
-    body = drill_workbook(rows, title, state_labels(), _strs(KIND_LABELS), _strs(ORIGIN_LABELS), money=measure == "money")
+    body = drill_workbook(rows, title, state_labels(current_locale()), _strs(KIND_LABELS), _strs(ORIGIN_LABELS), money=measure == "money")
     name = f"danh-sach-{row_unit.code}-{figure}-{measure}-{period.cutoff:%Y%m%d}.xlsx"
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
 
