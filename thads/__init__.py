@@ -26,6 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from thads.web import register_web_helpers
 
     register_web_helpers(app)
+    from thads import security
+
+    security.init_app(app)
     return app
 
 

@@ -15,7 +15,6 @@ from thads.services.errors import ServiceError
 units_cli = AppGroup("units", help="Organisation units.")
 users_cli = AppGroup("users", help="Users and API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
-audit_cli = AppGroup("audit", help="Audit trail checks.")
 calendar_cli = AppGroup("calendar", help="Local calendar additions (swapped days).")
 
 
@@ -87,20 +86,6 @@ def demo_load(cases, seed, if_empty):
     click.echo(json.dumps(summary, ensure_ascii=False))
 
 
-@audit_cli.command("verify")
-@click.option("--case", "case_id", type=int, default=None)
-def audit_verify(case_id):
-    """Check every case's event hash chain; exit 1 and list the broken cases."""
-    from thads.services.audit import verify_chain
-
-    broken = verify_chain(case_id)
-    if broken:
-        for b in broken:
-            click.echo(f"BROKEN case {b['case_id']} at event {b['seq']}")
-        sys.exit(1)
-    click.echo("audit: all chains verify")
-
-
 @calendar_cli.command("add")
 @click.option("--date", "on", required=True, type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]))
 @click.option("--kind", required=True, type=click.Choice(["off", "work"]))
@@ -119,13 +104,13 @@ def calendar_add(on, kind, note):
 
 # Each slice that has commands exposes ``COMMANDS`` (a list of click commands/groups) in its
 # ``cli`` module; they are registered here so the composition root stays in one place.
-SLICE_CLI_MODULES = ("thads.tasks.cli", "thads.worklist.cli", "thads.reports.cli")
+SLICE_CLI_MODULES = ("thads.tasks.cli", "thads.worklist.cli", "thads.reports.cli", "thads.audit.cli")
 
 
 def register(app: Flask) -> None:
     import importlib
 
-    for group in (units_cli, users_cli, demo_cli, audit_cli, calendar_cli):
+    for group in (units_cli, users_cli, demo_cli, calendar_cli):
         app.cli.add_command(group)
     for name in SLICE_CLI_MODULES:
         for command in importlib.import_module(name).COMMANDS:

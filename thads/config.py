@@ -27,9 +27,21 @@ DEFAULTS: dict[str, object] = {
     "SWEEP_MINUTES": 5,
     "DIGEST_HOUR": 7,
     "RATELIMIT_STORAGE_URI": "memory://",
-    "LOGIN_MAX_FAILURES": 10,  # the 11th failure within the window is refused
+    "LOGIN_MAX_FAILURES": 10,  # per username: the 11th failure within the window is refused
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 100,  # per client address (an office shares one NAT address)
     "LOGIN_WINDOW_MINUTES": 15,
     "SECURE_COOKIES": False,  # True in production behind HTTPS
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    # (werkzeug ProxyFix); 0 = none, the socket's address is the client's.
+    "TRUSTED_PROXIES": 0,
+    "SESSION_IDLE_MINUTES": 60,  # a sign-in unused this long ends
+    "SESSION_MAX_HOURS": 12,  # a sign-in ends this long after it started, used or not
+    "REAUTH_MINUTES": 10,  # sensitive administration asks for the password again after this
+    "TOKEN_DAYS": 90,  # an API token expires this many days after it is issued
+    "MAX_BODY_BYTES": 1024 * 1024,  # request bodies above this get 413 before they are parsed
+    # HMAC key of the audit trail (hex or text, ≥ 32 characters); without it the chain uses
+    # plain SHA-256, which detects edits but not a rewrite with recomputed hashes.
+    "AUDIT_KEY": "",
     "DEFAULT_LOCALE": "vi",
     "PAGE_SIZE": 50,
     # Statistics: where suspension and non-agreed postponement count (domain.md: UNCONFIRMED).
@@ -83,6 +95,8 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # the session bounds the token; long forms must not expire
     )
     validate(app.config)
+    # Flask refuses a larger body with 413 before anything reads it; uploads set their own limit.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
 
 
 def validate(cfg) -> None:
@@ -100,12 +114,21 @@ def validate(cfg) -> None:
     smtp = str(cfg["SMTP_URL"] or "")
     if smtp and urlsplit(smtp).scheme not in ("smtp", "smtps"):
         raise ConfigError(f"THADS_SMTP_URL must look like smtp://host:port (got {smtp!r}).")
-    for key in ("SWEEP_MINUTES", "DIGEST_HOUR", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES", "PAGE_SIZE"):
+    for key in ("SWEEP_MINUTES", "DIGEST_HOUR", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES", "PAGE_SIZE",
+                "LOGIN_MAX_FAILURES_PER_ADDRESS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
+                "REAUTH_MINUTES", "TOKEN_DAYS", "MAX_BODY_BYTES"):
         value = cfg[key]
         if isinstance(value, str) and value.isdigit():
             cfg[key] = value = int(value)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0 and key != "DIGEST_HOUR":
             raise ConfigError(f"THADS_{key} must be a positive whole number (got {value!r}).")
+    proxies = cfg["TRUSTED_PROXIES"]
+    if isinstance(proxies, str) and proxies.isdigit():
+        cfg["TRUSTED_PROXIES"] = proxies = int(proxies)
+    if not isinstance(proxies, int) or isinstance(proxies, bool) or not 0 <= proxies <= 5:
+        raise ConfigError(f"THADS_TRUSTED_PROXIES must be a whole number from 0 to 5 (got {proxies!r}).")
+    if cfg["AUDIT_KEY"] and len(str(cfg["AUDIT_KEY"])) < 32:
+        raise ConfigError("THADS_AUDIT_KEY must be at least 32 characters (e.g. 64 hex digits) or empty.")
     _validate_reminders(cfg)
     if cfg["STATS_SUSPENDED_AS"] not in ("in_progress", "postponed"):
         raise ConfigError("THADS_STATS_SUSPENDED_AS must be 'in_progress' or 'postponed'.")

@@ -39,6 +39,9 @@ class CaseEvent(db.Model):
     legal_basis: Mapped[str | None] = mapped_column(String(200))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC-SHA256 of ``hash`` under THADS_AUDIT_KEY (None when no key was configured): whoever
+    # rewrites events and recomputes the plain hashes cannot recompute this without the key.
+    mac: Mapped[str | None] = mapped_column(String(64))
 
     def payload(self) -> dict:
         """What the hash covers: every column a person could want to falsify."""

@@ -109,10 +109,16 @@ def end_session(token: str | None) -> None:
         db.session.flush()
 
 
-def issue_token(user: User) -> str:
+def issue_token(user: User, *, name: str = "default", days: int | None = None) -> str:
     """A new bearer token; only its hash is kept, so it is shown once."""
+    from datetime import timedelta
+
+    from flask import current_app
+
     raw = "thads_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_hash(raw)))
+    days = days or int(current_app.config["TOKEN_DAYS"])
+    db.session.add(ApiToken(user_id=user.id, token_hash=_hash(raw), name=name,
+                            expires_at=utcnow() + timedelta(days=days)))
     db.session.flush()
     return raw
 
