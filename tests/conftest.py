@@ -5,6 +5,7 @@ A missing PostgreSQL/Redis skips locally and FAILS under ``CI=true``.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -18,6 +19,18 @@ PG_SERVER_URL = os.environ.get("THADS_TEST_PG_URL", "postgresql+psycopg://postgr
 PG_URL = PG_SERVER_URL.rsplit("/", 1)[0] + f"/thads_test_{os.getpid()}"
 REDIS_URL = os.environ.get("THADS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@contextlib.contextmanager
+def closed_port(host: str = "127.0.0.1"):
+    """A port on which nothing can listen while the block runs: a socket is bound to it (so no
+    other process can take it) but never listens, so every connection is refused at once."""
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        holder.bind((host, 0))
+        yield holder.getsockname()[1]
+    finally:
+        holder.close()
 
 
 def require_service(name: str, host: str, port: int) -> None:

@@ -5,6 +5,7 @@ API against Debian's Chromium. Screenshots go to ``test-artifacts/screenshots/``
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -61,10 +62,28 @@ def browser():
         pytest.skip(msg)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
+    with _real_clock_for_children():
+        manager = sync_playwright()
+        p = manager.__enter__()
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    try:
         yield b
+    finally:
         b.close()
+        manager.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _real_clock_for_children():
+    """Start Playwright's driver and Chromium without libfaketime: the suite may run under
+    ``faketime`` (to prove it passes at any hour — the app's clock is what the tests use), but
+    Chromium hangs with a faked clock, and the browser's clock plays no part in the tests."""
+    saved = {k: os.environ.pop(k) for k in list(os.environ)
+             if k.startswith("FAKETIME") or (k == "LD_PRELOAD" and "faketime" in os.environ[k])}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 class Session:

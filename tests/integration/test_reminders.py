@@ -229,7 +229,9 @@ def test_the_notification_page_shows_unread_and_lets_the_officer_acknowledge_sno
     token = csrf_token_from(page)
     client.post(f"/notifications/{mine[0].id}/ack", data={"csrf_token": token})
     assert 'data-testid="unread-count">2<' in client.get("/notifications/").get_data(as_text=True)
-    tomorrow = date.today() + timedelta(days=1)
+    from thads.services import clock
+
+    tomorrow = clock.today() + timedelta(days=1)  # the app's today (Asia/Ho_Chi_Minh), not the machine's
     client.post(f"/notifications/{mine[1].id}/snooze", data={"csrf_token": token, "until": tomorrow.isoformat()})
     page = client.get("/notifications/").get_data(as_text=True)
     assert 'data-testid="unread-count">1<' in page and f'data-id="{mine[1].id}"' not in page

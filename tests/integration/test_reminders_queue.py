@@ -23,7 +23,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.conftest import REDIS_URL, _truncate_pg, csrf_token_from, require_service
+from tests.conftest import REDIS_URL, _truncate_pg, closed_port, csrf_token_from, require_service
 from tests.factories import build_world, decided_cases, login
 from tests.factories import notification_rows as notifications
 
@@ -31,7 +31,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 # Our own Redis database (never 0; the shared suite uses 15).
 QUEUE_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/11"
-DEAD_BROKER_URL = "redis://127.0.0.1:6390/0"  # nothing listens there: "Redis is down"
 BASE_URL = "https://thads.example.vn"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -192,7 +191,8 @@ def test_with_redis_down_transitions_and_sweeps_still_record_reminders_and_the_n
         pg, tmp_path, mailbox):
     from thads.services import reminders
 
-    with app_on(pg, tmp_path, DEAD_BROKER_URL, mailbox.url):
+    # "Redis is down": a port held closed for the block, whatever else runs on this machine.
+    with closed_port() as dead_port, app_on(pg, tmp_path, f"redis://127.0.0.1:{dead_port}/0", mailbox.url):
         w = build_world()
         decided_cases(w, 2)  # transitions while the broker is unreachable
         down = reminders.sweep(at("2026-05-12"))

@@ -12,10 +12,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def _run(tmp_path, ci: str | None) -> subprocess.CompletedProcess:
     probe = tmp_path / "test_probe.py"
     probe.write_text(textwrap.dedent("""
-        from tests.conftest import require_service
+        from tests.conftest import closed_port, require_service
 
         def test_needs_a_database_that_is_not_there():
-            require_service("PostgreSQL", "127.0.0.1", 1)  # nothing listens on port 1
+            with closed_port() as port:  # bound, never listening: refused
+                require_service("PostgreSQL", "127.0.0.1", port)
     """))
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     if ci is not None:
