@@ -18,6 +18,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     load_config(app, test_config)
     register_extensions(app)
+    from thads.web import register_url_converters
+
+    register_url_converters(app)
     register_blueprints(app)
     register_commands(app)
     from thads import tasks

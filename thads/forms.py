@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Optional, StopValidation
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from thads.services import clock
 from thads.services.values import ValueProblem, parse_date, parse_money
@@ -82,6 +82,8 @@ def add_transition_inputs(form_cls, spec, case, locale: str) -> type:
         label = localized(s, locale=locale)
         required = s.required and s.type != "bool"
         validators = [DataRequired(gettext("Hãy nhập %(f)s.", f=label.lower()))] if required else [Optional()]
+        if s.length_limit():  # the same limit the service applies (workflows.definition.TEXT_LIMITS)
+            validators.append(Length(max=s.length_limit()))
         if s.type == "text":
             field = TextAreaField(label, validators=validators)
         elif s.type == "date":

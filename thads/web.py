@@ -1,17 +1,43 @@
 """Template filters, error pages and request hooks shared by every blueprint."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
 from thads.extensions import db
 from thads.i18n import format_date, format_money, localized, select_locale
 from thads.services.errors import ServiceError
 
+log = logging.getLogger(__name__)
+
+# Machine codes of the HTTP errors the API answers itself (services raise ServiceErrors).
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+              429: "too_many_requests", 500: "internal_error", 503: "unavailable"}
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a row id fits PostgreSQL's ``integer``; a larger number names
+    no row and answers 404 (instead of an overflow inside the database)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=1 if min is None else min,
+                         max=2**31 - 1 if max is None else max, signed=signed)
+
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def register_url_converters(app: Flask) -> None:
+    """Before blueprints are registered: their rules are compiled with these converters."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_web_helpers(app: Flask) -> None:
@@ -35,12 +61,32 @@ def register_web_helpers(app: Flask) -> None:
         return {"logout_form": LogoutForm(), "current_locale": select_locale(),
                 "url_endpoints": current_app.view_functions, "unread_count": unread}
 
-    def page(status: int, title: str, message: str):
+    @app.before_request
+    def refuse_nul():
+        # PostgreSQL cannot store or compare text containing NUL: refuse it at the door, in the
+        # query string and in form fields of the pages (the API's schemas refuse it with a 422
+        # naming the field).
         if wants_json():
-            codes = {403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                     429: "too_many_requests", 400: "bad_request"}
-            return jsonify(error=codes.get(status, "error"), message=message), status
-        return render_template("error.html", title=title, message=message), status
+            return
+        for source in (request.args, request.form if request.method == "POST" else None):
+            if source and any("\x00" in v for values in source.listvalues() for v in values):
+                raise BadRequest(_("Dữ liệu gửi lên chứa ký tự không hợp lệ."))
+
+    def page(status: int, title: str, message: str, headers=None):
+        if wants_json():
+            response = jsonify(error=HTTP_CODES.get(status, "error"), message=message, fields={})
+        else:
+            response = app.make_response(render_template("error.html", title=title, message=message))
+        response.status_code = status
+        for name, value in (headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.errorhandler(400)
+    def bad_request(e):
+        # Our own refusals carry a Vietnamese description; werkzeug's default one is English.
+        ours = e.description if e.description != BadRequest.description else None
+        return page(400, _("Yêu cầu không hợp lệ"), ours or _("Yêu cầu không hợp lệ."))
 
     @app.errorhandler(404)
     def not_found(_e):
@@ -51,8 +97,13 @@ def register_web_helpers(app: Flask) -> None:
         return page(403, _("Không có quyền"), _("Bạn không có quyền thực hiện thao tác này."))
 
     @app.errorhandler(405)
-    def method_not_allowed(_e):
-        return page(405, _("Không hợp lệ"), _("Phương thức không được hỗ trợ."))
+    def method_not_allowed(e: HTTPException):
+        allow = e.get_response().headers.get("Allow")  # the methods the URL does accept
+        return page(405, _("Không hợp lệ"), _("Phương thức không được hỗ trợ."), {"Allow": allow} if allow else None)
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return page(413, _("Dữ liệu quá lớn"), _("Nội dung gửi lên vượt quá giới hạn cho phép."))
 
     @app.errorhandler(429)
     def too_many(_e):
@@ -68,5 +119,21 @@ def register_web_helpers(app: Flask) -> None:
     def service_error(exc: ServiceError):
         db.session.rollback()
         if wants_json():
-            return jsonify(exc.to_json()), exc.status
+            body = exc.to_json()
+            body.setdefault("fields", {})
+            return jsonify(body), exc.status
         return render_template("error.html", title=_("Không thực hiện được"), message=exc.message), exc.status
+
+    @app.errorhandler(OperationalError)
+    def database_busy(exc: OperationalError):
+        # The database refused for now (SQLite's single writer held too long, a dropped
+        # connection): nothing was written; the person may simply try again.
+        db.session.rollback()
+        log.warning("database unavailable: %s", exc.orig)
+        return page(503, _("Hệ thống đang bận"), _("Cơ sở dữ liệu đang bận; chưa có gì được ghi. Vui lòng thử lại."),
+                    {"Retry-After": "5"})
+
+    @app.errorhandler(500)
+    def internal_error(_e):
+        db.session.rollback()
+        return page(500, _("Lỗi hệ thống"), _("Đã có lỗi ngoài dự kiến; chưa có gì được ghi. Vui lòng thử lại."))

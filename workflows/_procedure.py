@@ -80,8 +80,9 @@ def build_transitions(basis: dict[str, tuple[str, str]]) -> tuple[Transition, ..
     return (
         t("decide", sources=("received",), dest="decided", role="head",
           label_vi="Ra quyết định thi hành án", label_en="Issue the enforcement decision",
+          # 64: the length of enforcement_case.decision_number.
           inputs=(InputSpec("decision_number", "str", label_vi="Số quyết định",
-                            label_en="Decision number"),
+                            label_en="Decision number", max_length=64),
                   InputSpec("officer", "officer", label_vi="Chấp hành viên được phân công",
                             label_en="Assigned officer")),
           closes=("decision",),

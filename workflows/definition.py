@@ -48,6 +48,8 @@ __all__ = [
 
 #: Input types the service layer and :func:`workflows.machine.validate_inputs` know.
 INPUT_TYPES = frozenset({"str", "text", "date", "int", "money", "choice", "officer", "bool"})
+#: Default longest value of the text types: a line (a number, an agency) and a text (a ground).
+TEXT_LIMITS = {"str": 200, "text": 2000, "officer": 64}
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class InputSpec:
     choices: tuple[tuple[str, str, str], ...] = ()  # (value, label_vi, label_en)
     label_vi: str = ""
     label_en: str = ""
+    # Longest text accepted (characters); 0 = the type's default (TEXT_LIMITS).
+    max_length: int = 0
 
     def __post_init__(self) -> None:
         # Fail at import time: a typo in a definition must not reach a form.
@@ -70,6 +74,10 @@ class InputSpec:
 
     def choice_values(self) -> tuple[str, ...]:
         return tuple(value for value, _, _ in self.choices)
+
+    def length_limit(self) -> int:
+        """Longest value accepted for a text input (``str``: one line, ``text``: several)."""
+        return self.max_length or TEXT_LIMITS.get(self.type, 0)
 
 
 @dataclass(frozen=True)

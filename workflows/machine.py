@@ -32,6 +32,7 @@ from workflows.definition import (
     GUARD_MESSAGES,
     GUARDS,
     GuardContext,
+    InputSpec,
     Transition,
     Workflow,
 )
@@ -238,8 +239,18 @@ class CaseMachine:
 _REQUIRED = "Trường này là bắt buộc."
 _TRUE = frozenset({"1", "true", "on", "yes", "y", "có", "co"})
 _FALSE = frozenset({"0", "false", "off", "no", "n", "không", "khong", ""})
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# ASCII digits only: ``\d`` and ``int()`` also take full-width (１２) and Arabic-Indic (١٢) digits.
+_DMY = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _MONEY_SEPARATORS = re.compile(r"[.,\s_]|₫|đ|VND|vnd")
+#: Bounds of what an input may hold: dates from 1975, at most ten years after the step; whole
+#: numbers that fit a database integer; money up to 10^15 đồng (as the registration's).
+MIN_DATE = date(1975, 1, 1)
+HORIZON_YEARS = 10
+MAX_INT = 2**31 - 1
+MAX_MONEY = 10**15
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _to_date(value: Any) -> date:
@@ -252,7 +263,8 @@ def _to_date(value: Any) -> date:
         m = _DMY.match(text)
         if m:  # Vietnamese users type dd/mm/yyyy
             return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return date.fromisoformat(text)
+        if _ISO.match(text):
+            return date.fromisoformat(text)
     raise ValueError(value)
 
 
@@ -260,10 +272,14 @@ def _to_int(value: Any) -> int:
     if isinstance(value, bool):  # bool is an int subclass; a checkbox is not a number
         raise ValueError(value)  # noqa: TRY004 - callers map ValueError to a form error
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
-        return int(value.strip())
-    raise ValueError(value)
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]{1,10}", value.strip()):
+        number = int(value.strip())
+    else:
+        raise ValueError(value)
+    if abs(number) > MAX_INT:
+        raise ValueError(value)
+    return number
 
 
 def _to_money(value: Any) -> int:
@@ -272,9 +288,9 @@ def _to_money(value: Any) -> int:
         raise ValueError(value)  # noqa: TRY004 - callers map ValueError to a form error
     if isinstance(value, int):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 40:
         text = _MONEY_SEPARATORS.sub("", value.strip())
-        if re.fullmatch(r"-?\d+", text):
+        if re.fullmatch(r"-?[0-9]+", text):
             return int(text)
     raise ValueError(value)
 
@@ -283,14 +299,36 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def validate_inputs(transition: Transition, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def _add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29/02
+        return d.replace(year=d.year + years, day=28)
+
+
+def _text_error(spec: InputSpec, value: Any) -> str | None:
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return "Phải là chuỗi ký tự."
+    text = str(value)
+    limit = spec.length_limit()
+    if len(text) > limit:
+        return f"Dài quá {limit} ký tự."
+    if (_CONTROL_TEXT if spec.type == "text" else _CONTROL_LINE).search(text):
+        return "Chứa ký tự không hợp lệ."
+    return None
+
+
+def validate_inputs(transition: Transition, raw: Mapping[str, Any],
+                    on: date | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """Convert raw inputs (form strings or JSON values) to typed values.
 
     Returns ``(clean, errors)``; ``errors`` maps input name → Vietnamese
     message and is empty when everything is valid. Missing optional inputs
     become ``None`` (``False`` for bools). Unknown keys are dropped.
-    Dates accept ``YYYY-MM-DD`` and ``DD/MM/YYYY``; money accepts
-    "1.500.000" or "1.500.000 ₫" and must be ≥ 0; officers are numeric ids.
+    Dates accept ``YYYY-MM-DD`` and ``DD/MM/YYYY`` and, given the step's date
+    ``on``, must lie between it and ten years after it (a ground's expected
+    end); money accepts "1.500.000" or "1.500.000 ₫", 0…10^15; text has a
+    length limit and no control characters; officers are usernames or ids.
     """
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -314,18 +352,31 @@ def validate_inputs(transition: Transition, raw: Mapping[str, Any]) -> tuple[dic
             continue
         try:
             if spec.type in ("str", "text"):
-                clean[spec.name] = str(value).strip()
+                problem = _text_error(spec, value)
+                if problem:
+                    errors[spec.name] = problem
+                else:
+                    clean[spec.name] = str(value).strip()
             elif spec.type == "date":
                 try:
-                    clean[spec.name] = _to_date(value)
+                    day = _to_date(value)
                 except ValueError:
                     errors[spec.name] = "Ngày không hợp lệ (định dạng DD/MM/YYYY hoặc YYYY-MM-DD)."
+                    continue
+                if day < (on or MIN_DATE):
+                    errors[spec.name] = f"Ngày không được trước {(on or MIN_DATE).strftime('%d/%m/%Y')}."
+                elif on is not None and day > _add_years(on, HORIZON_YEARS):
+                    errors[spec.name] = f"Ngày không được sau quá {HORIZON_YEARS} năm kể từ ngày thực hiện."
+                else:
+                    clean[spec.name] = day
             elif spec.type == "int":
                 clean[spec.name] = _to_int(value)
             elif spec.type == "money":
                 amount = _to_money(value)
                 if amount < 0:
                     errors[spec.name] = "Số tiền không được âm."
+                elif amount > MAX_MONEY:
+                    errors[spec.name] = "Số tiền quá lớn."
                 else:
                     clean[spec.name] = amount
             elif spec.type == "officer":
@@ -333,7 +384,7 @@ def validate_inputs(transition: Transition, raw: Mapping[str, Any]) -> tuple[dic
                 if isinstance(value, bool) or not isinstance(value, (str, int)):
                     raise ValueError(value)
                 ref = value.strip() if isinstance(value, str) else value
-                if ref == "" or (isinstance(ref, int) and ref <= 0):
+                if ref == "" or (isinstance(ref, int) and not 0 < ref <= MAX_INT) or _text_error(spec, ref):
                     raise ValueError(value)
                 clean[spec.name] = ref
             elif spec.type == "choice":

@@ -31,6 +31,8 @@ def upgrade():
         batch_op.add_column(sa.Column("chain_seq", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("chain_hash", sa.String(length=64), nullable=False, server_default=GENESIS))
         batch_op.add_column(sa.Column("chain_mac", sa.String(length=64), nullable=True))
+        batch_op.drop_constraint("uq_enforcement_case_submission_key", type_="unique")
+        batch_op.drop_column("submission_key")
     op.execute(
         "UPDATE enforcement_case SET "
         "chain_seq = COALESCE((SELECT MAX(e.seq) FROM case_event e WHERE e.case_id = enforcement_case.id), 0), "
@@ -115,6 +117,8 @@ def downgrade():
     with op.batch_alter_table("case_event", schema=None) as batch_op:
         batch_op.drop_column("mac")
     with op.batch_alter_table("enforcement_case", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("submission_key", sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint("uq_enforcement_case_submission_key", ["submission_key"])
         batch_op.drop_column("chain_mac")
         batch_op.drop_column("chain_hash")
         batch_op.drop_column("chain_seq")

@@ -299,14 +299,33 @@ def test_a_double_submitted_registration_form_creates_one_case_and_says_so(clien
     assert count(Case) == 1
 
 
-def test_an_api_retry_with_the_same_idempotency_key_registers_once(app, world):
+def test_an_api_retry_with_the_same_idempotency_key_registers_once_and_gets_the_first_answer(app, world):
     from thads.models import Case
 
     client = app.test_client()
     headers = {**api_token(world.clerk_a), "Idempotency-Key": "retry-key-0001"}
     first = client.post("/api/v1/cases", headers=headers, json=case_input())
     again = client.post("/api/v1/cases", headers=headers, json=case_input())
-    assert first.status_code == 201
-    assert again.status_code == 409 and again.get_json()["error"] == "duplicate_submission"
-    assert again.get_json()["case_id"] == first.get_json()["id"]
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
     assert count(Case) == 1
+    # The same key with another request is refused, and creates nothing.
+    other = client.post("/api/v1/cases", headers=headers, json=case_input(kind="ex_officio"))
+    assert other.status_code == 422 and other.get_json()["error"] == "idempotency_key_reused"
+    assert "Idempotency-Key" in other.get_json()["fields"]
+    assert count(Case) == 1
+
+
+def test_idempotency_keys_belong_to_their_user(app, world):
+    """Office B reusing office A's key registers its own case and learns nothing of A's."""
+    from thads.models import Case
+
+    client = app.test_client()
+    a = client.post("/api/v1/cases", headers={**api_token(world.clerk_a), "Idempotency-Key": "shared-key-0001"},
+                    json=case_input())
+    b = client.post("/api/v1/cases", headers={**api_token(world.head_b), "Idempotency-Key": "shared-key-0001"},
+                    json=case_input())
+    assert a.status_code == b.status_code == 201
+    assert b.get_json()["id"] != a.get_json()["id"] and b.get_json()["unit"] == "P-B"
+    assert count(Case) == 2

@@ -149,7 +149,7 @@ def test_bad_requests_get_their_documented_errors_and_change_nothing(app, world)
     url = f"/api/v1/cases/{case['id']}/transitions"
     head, officer = api_token(world.head_a), api_token(world.officer_a)
     cases = [
-        (head, {"trigger": "fly", "inputs": {}}, 422, "invalid_transition"),
+        (head, {"trigger": "fly", "inputs": {}}, 422, "invalid_input"),  # not a trigger the schema declares
         (officer, {"trigger": "notify", "on": "2026-05-05"}, 422, "invalid_transition"),  # wrong state
         (head, {"trigger": "decide", "on": "2099-01-01", "inputs": DECIDE}, 422, "invalid_input"),  # future
         (head, {"trigger": "decide", "on": "2026-05-01", "inputs": DECIDE}, 422, "invalid_input"),  # before receipt

@@ -1,48 +1,20 @@
-"""API endpoints: thin wrappers that parse JSON, call one service, serialise the result."""
+"""API endpoints: each declared once with its schemas (``thads.api.spec.operation``), calling one
+service and serialising the result; the OpenAPI document is generated from the declarations."""
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import g, jsonify, request
+from flask import jsonify
 
 from thads.api import bp
-from thads.api.openapi import openapi_document
 from thads.api.serialize import case_json
-from thads.extensions import csrf, db
-from thads.services import accounts, lifecycle, queries
+from thads.api.spec import openapi_document, operation
+from thads.extensions import csrf
+from thads.schemas import responses
+from thads.schemas.cases import CASE_MESSAGES, ActIn, CaseIn, CaseListQuery, PaymentIn, TransitionIn
+from thads.services import lifecycle, queries
 from thads.services.cases import register_case
-from thads.services.errors import InvalidInput, ServiceError
 from thads.services.scope import get_case
 
 csrf.exempt(bp)  # bearer tokens, no cookies: CSRF does not apply
-
-
-def token_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        scheme, _, raw = header.partition(" ")
-        user = accounts.user_for_token(raw.strip()) if scheme.lower() == "bearer" and raw else None
-        if user is None:
-            return jsonify(error="unauthorized", message="Thiếu hoặc sai mã truy cập (Bearer token)."), 401
-        g.api_user = user
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def json_body() -> dict:
-    data = request.get_json(silent=True)
-    if data is None:
-        raise MalformedJSON("Nội dung yêu cầu không phải JSON hợp lệ.")
-    if not isinstance(data, dict):
-        raise InvalidInput("Nội dung yêu cầu phải là một đối tượng JSON.", fields={"_": "Phải là đối tượng."})
-    return data
-
-
-class MalformedJSON(ServiceError):
-    code = "malformed_json"
-    status = 400
 
 
 @bp.get("/openapi.json")
@@ -50,71 +22,48 @@ def openapi():
     return jsonify(openapi_document())
 
 
-@bp.get("/cases")
-@token_required
-def list_cases():
-    overdue = request.args.get("overdue")
-    try:
-        limit = min(max(int(request.args.get("limit", 50)), 1), 200)
-    except ValueError:
-        raise InvalidInput("limit phải là số nguyên.", fields={"limit": "Phải là số nguyên."}) from None
-    page = queries.list_cases(
-        g.api_user, state=request.args.get("state") or None, officer=request.args.get("officer") or None,
-        overdue=overdue in ("1", "true", "yes") if overdue else None, q=request.args.get("q") or None,
-        cursor=request.args.get("cursor") or None, limit=limit,
-    )
-    return jsonify(items=[case_json(c, brief=True) for c in page.items], next_cursor=page.next_cursor)
+@operation("get", "/cases", summary="Cases in the caller's scope, newest first, keyset-paginated",
+           query=CaseListQuery, ok=(200, "a page; pass `next_cursor` as `cursor` for the next", responses.CasePage))
+def list_cases(user, _body, query: CaseListQuery):
+    page = queries.list_cases(user, state=query.state, officer=query.officer, overdue=query.overdue, q=query.q,
+                              cursor=query.cursor, limit=query.limit)
+    return {"items": [case_json(c, brief=True) for c in page.items], "next_cursor": page.next_cursor}, 200
 
 
-@bp.post("/cases")
-@token_required
-def create_case():
-    case = register_case(g.api_user, json_body(), submission_key=request.headers.get("Idempotency-Key") or None)
-    db.session.commit()
-    return jsonify(case_json(case, user=g.api_user)), 201
+@operation("post", "/cases", summary="Register a case (thụ lý)", body=CaseIn, idempotent=True,
+           ok=(201, "registered", responses.CaseOut), errors=(403, 409), messages=CASE_MESSAGES)
+def create_case(user, body: CaseIn, _query):
+    case = register_case(user, body.model_dump())
+    return case_json(case, user=user), 201, case.id
 
 
-@bp.get("/cases/<int:case_id>")
-@token_required
-def get_case_view(case_id: int):
-    case = get_case(g.api_user, case_id)
-    return jsonify(case_json(case, user=g.api_user))
+@operation("get", "/cases/{case_id}", summary="One case with deadlines, available transitions and events",
+           ok=(200, "the case", responses.CaseOut))
+def get_case_view(user, _body, _query, case_id: int):
+    return case_json(get_case(user, case_id), user=user), 200
 
 
-@bp.post("/cases/<int:case_id>/transitions")
-@token_required
-def post_transition(case_id: int):
-    body = json_body()
-    trigger = body.get("trigger")
-    if not isinstance(trigger, str) or not trigger:
-        raise InvalidInput("Thiếu 'trigger'.", fields={"trigger": "Bắt buộc, là chuỗi."})
-    case = lifecycle.apply_transition(
-        g.api_user, case_id, trigger, on=body.get("on"), version=body.get("version"),
-        inputs=body.get("inputs") or {},
-    )
-    db.session.commit()
-    return jsonify(case_json(case, user=g.api_user))
+@operation("post", "/cases/{case_id}/transitions", summary="Apply a transition (one transaction; optimistic "
+           "lock on `version`)", body=TransitionIn, idempotent=True, errors=(403, 409),
+           ok=(200, "the case after the transition", responses.CaseOut))
+def post_transition(user, body: TransitionIn, _query, case_id: int):
+    case = lifecycle.apply_transition(user, case_id, body.trigger, on=body.on, version=body.version,
+                                      inputs=body.inputs)
+    return case_json(case, user=user), 200, case.id
 
 
-@bp.post("/cases/<int:case_id>/payments")
-@token_required
-def post_payment(case_id: int):
-    body = json_body()
-    lifecycle.record_payment(
-        g.api_user, case_id, amount=body.get("amount"), on=body.get("on"),
-        receipt_number=body.get("receipt_number"), kind=body.get("kind", "collection"),
-        version=body.get("version"),
-    )
-    db.session.commit()
-    case = get_case(g.api_user, case_id)
-    return jsonify(case_json(case, user=g.api_user)), 201
+@operation("post", "/cases/{case_id}/payments", summary="Record money collected, paid out or reduced",
+           body=PaymentIn, idempotent=True, errors=(403, 409),
+           ok=(201, "the case after the payment", responses.CaseOut))
+def post_payment(user, body: PaymentIn, _query, case_id: int):
+    lifecycle.record_payment(user, case_id, amount=body.amount, on=body.on, receipt_number=body.receipt_number,
+                             kind=body.kind, version=body.version)
+    return case_json(get_case(user, case_id), user=user), 201, case_id
 
 
-@bp.post("/cases/<int:case_id>/acts")
-@token_required
-def post_act(case_id: int):
-    body = json_body()
-    # The service checks scope before the kind, so a foreign case answers 404 whatever is sent.
-    case = lifecycle.record_act(g.api_user, case_id, body.get("kind"), on=body.get("on"), version=body.get("version"))
-    db.session.commit()
-    return jsonify(case_json(case, user=g.api_user))
+@operation("post", "/cases/{case_id}/acts", summary="Record an act that meets a deadline without a state "
+           "change (case_file, procuracy)", body=ActIn, idempotent=True, errors=(403, 409),
+           ok=(200, "the case after the act", responses.CaseOut))
+def post_act(user, body: ActIn, _query, case_id: int):
+    case = lifecycle.record_act(user, case_id, body.kind, on=body.on, version=body.version)
+    return case_json(case, user=user), 200, case.id

@@ -7,6 +7,8 @@ from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, Selec
 from wtforms.validators import DataRequired, Length, Optional
 
 from thads.forms import MoneyField, VNDateField, choices
+from thads.models import Case, Obligation, Party
+from thads.schemas.types import column_length as _len
 
 PARTY_ROLE_CHOICES = [("debtor", _l("Người phải thi hành án")), ("creditor", _l("Người được thi hành án")),
                       ("related", _l("Người có quyền lợi, nghĩa vụ liên quan"))]
@@ -15,13 +17,13 @@ PARTY_ROLE_CHOICES = [("debtor", _l("Người phải thi hành án")), ("credito
 class PartyForm(Form):
     role = SelectField(_l("Vai trò"), choices=choices(PARTY_ROLE_CHOICES), default="debtor")
     kind = SelectField(_l("Loại"), choices=choices([("person", _l("Cá nhân")), ("organisation", _l("Tổ chức"))]), default="person")
-    name = StringField(_l("Họ tên / tên tổ chức"), validators=[Optional(), Length(max=200)])
-    id_number = StringField(_l("Số định danh / CCCD"), validators=[Optional(), Length(max=32)])
-    address = StringField(_l("Địa chỉ"), validators=[Optional(), Length(max=300)])
+    name = StringField(_l("Họ tên / tên tổ chức"), validators=[Optional(), Length(max=_len(Party.name))])
+    id_number = StringField(_l("Số định danh / CCCD"), validators=[Optional(), Length(max=_len(Party.id_number))])
+    address = StringField(_l("Địa chỉ"), validators=[Optional(), Length(max=_len(Party.address))])
 
 
 class ObligationForm(Form):
-    description = StringField(_l("Nội dung nghĩa vụ"), validators=[Optional(), Length(max=500)])
+    description = StringField(_l("Nội dung nghĩa vụ"), validators=[Optional(), Length(max=_len(Obligation.description))])
     amount = MoneyField(_l("Số tiền (đồng)"), description=_l("Để trống nếu không phải nghĩa vụ trả tiền"))
     rank = SelectField(_l("Thứ tự thanh toán"), choices=choices([("3", _l("3 – Khoản khác")), ("1", _l("1 – Cấp dưỡng, lương, bồi thường tính mạng, sức khỏe")), ("2", _l("2 – Án phí, lệ phí"))]), default="3")
 
@@ -29,8 +31,8 @@ class ObligationForm(Form):
 class CaseForm(FlaskForm):
     kind = SelectField(_l("Loại việc"), choices=choices([("on_request", _l("Theo đơn yêu cầu")), ("ex_officio", _l("Chủ động"))]))
     received_on = VNDateField(_l("Ngày nhận bản án / đơn"), validators=[DataRequired(_l("Hãy nhập ngày nhận."))])
-    court = StringField(_l("Tòa án"), validators=[DataRequired(_l("Hãy nhập tòa án.")), Length(max=200)])
-    judgment_number = StringField(_l("Số bản án"), validators=[DataRequired(_l("Hãy nhập số bản án.")), Length(max=64)])
+    court = StringField(_l("Tòa án"), validators=[DataRequired(_l("Hãy nhập tòa án.")), Length(max=_len(Case.court))])
+    judgment_number = StringField(_l("Số bản án"), validators=[DataRequired(_l("Hãy nhập số bản án.")), Length(max=_len(Case.judgment_number))])
     judgment_date = VNDateField(_l("Ngày bản án"), validators=[DataRequired(_l("Hãy nhập ngày bản án."))])
     judgment_effective_on = VNDateField(_l("Ngày có hiệu lực"), validators=[Optional()])
     interim = BooleanField(_l("Quyết định áp dụng biện pháp khẩn cấp tạm thời"))

@@ -9,17 +9,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from thads.cases import bp
 from thads.cases.forms import CaseForm
 from thads.extensions import db
 from thads.forms import MoneyField, VNDateField, add_transition_inputs, choices
 from thads.i18n import current_locale, localized
-from thads.services import clock, lifecycle, queries
+from thads.services import clock, idempotency, lifecycle, queries
 from thads.services.cases import register_case
 from thads.services.deadlines import ACT_KINDS
-from thads.services.errors import Conflict, DuplicateSubmission, InvalidInput, ServiceError
+from thads.services.errors import Conflict, InvalidInput, ServiceError
 from thads.services.scope import get_case
 from thads.services.worklist import kind_labels, state_labels, trigger_labels
 from workflows import WORKFLOWS, workflow_for
@@ -52,11 +52,19 @@ def new_case():
         form.submission_key.data = uuid.uuid4().hex
     if form.validate_on_submit():
         try:
-            case = register_case(current_user, form.to_input(), submission_key=form.submission_key.data or None)
-        except DuplicateSubmission as exc:
-            db.session.rollback()
-            flash(exc.message, "info")
-            return redirect(url_for("cases.case_detail", case_id=exc.extra["case_id"]))
+            # One case per opened form: a double click or a resubmitted page finds the key taken.
+            key = form.submission_key.data
+            claimed = idempotency.claim(current_user, "form:" + idempotency.check_key(key, "submission_key"),
+                                        method="POST", path=request.path, digest="registration-form") if key else None
+            if isinstance(claimed, idempotency.Replay):
+                db.session.rollback()
+                first = get_case(current_user, claimed.case_id)
+                flash(_("Hồ sơ này đã được thụ lý (việc số %(n)s); lần gửi lặp lại không tạo hồ sơ mới.",
+                        n=first.display_number), "info")
+                return redirect(url_for("cases.case_detail", case_id=first.id))
+            case = register_case(current_user, form.to_input())
+            if claimed is not None:
+                idempotency.record(claimed, status=201, case_id=case.id)
         except InvalidInput as exc:
             db.session.rollback()
             problems = exc.fields
@@ -134,10 +142,7 @@ def transition(case_id: int, trigger: str):
         except Conflict as exc:
             db.session.rollback()
             flash(exc.message, "warning")
-            changes = queries.events_after(case.id, _int(form.seen_seq.data) or 0)
-            case = get_case(current_user, case_id)
-            form.version.data = case.version
-            form.seen_seq.data = queries.last_seq(case.id)
+            case, changes = _stale(form, case_id)
         except InvalidInput as exc:
             db.session.rollback()
             _attach_errors(form, {("in_" + k if k not in ("on", "version") else k): v for k, v in exc.fields.items()})
@@ -160,6 +165,8 @@ def payment(case_id: int):
     form = PaymentForm()
     if request.method == "GET":
         form.version.data = case.version
+        form.seen_seq.data = queries.last_seq(case.id)
+    changes = []
     if form.validate_on_submit():
         try:
             lifecycle.record_payment(
@@ -167,6 +174,10 @@ def payment(case_id: int):
                 receipt_number=form.receipt_number.data, kind=form.kind.data,
                 version=_int(form.version.data),
             )
+        except Conflict as exc:
+            db.session.rollback()
+            flash(exc.message, "warning")
+            case, changes = _stale(form, case_id)
         except InvalidInput as exc:
             db.session.rollback()
             _attach_errors(form, exc.fields)
@@ -178,7 +189,8 @@ def payment(case_id: int):
             db.session.commit()
             flash(_("Đã ghi nhận khoản tiền."), "success")
             return redirect(url_for("cases.case_detail", case_id=case.id))
-    return render_template("cases/payment.html", case=case, form=form)
+    return render_template("cases/payment.html", case=case, form=form, changes=changes, event_label=event_label,
+                           states=state_labels(current_locale()))
 
 
 @bp.route("/workflow")
@@ -204,13 +216,25 @@ def wf_law_day(wf):
     return date(2026, 7, 1) if "2025" in wf.id else date(2026, 6, 30)
 
 
+def _stale(form, case_id: int):
+    """After a conflict: the case as it is now and the events the person has not seen; the form
+    keeps what was typed and now carries the current version (the stale-form page)."""
+    case = get_case(current_user, case_id)
+    changes = queries.events_after(case.id, _int(form.seen_seq.data) or 0)
+    form.version.data = case.version
+    form.seen_seq.data = queries.last_seq(case.id)
+    return case, changes
+
+
 class PaymentForm(FlaskForm):
     kind = SelectField(_l("Loại"), choices=choices([("collection", _l("Thu tiền")), ("payout", _l("Chi trả")),
                                                     ("reduction", _l("Miễn, giảm"))]))
     amount = MoneyField(_l("Số tiền (đồng)"), validators=[DataRequired(_l("Hãy nhập số tiền."))])
     on = VNDateField(_l("Ngày"), validators=[DataRequired(_l("Hãy nhập ngày."))])
-    receipt_number = StringField(_l("Số biên lai / chứng từ"), validators=[Optional()])
+    receipt_number = StringField(_l("Số biên lai / chứng từ"),
+                                 validators=[Optional(), Length(max=lifecycle.RECEIPT_MAX)])
     version = HiddenField()
+    seen_seq = HiddenField()
 
 
 def transition_form(spec, case):

@@ -89,8 +89,6 @@ class Case(db.Model):
     nonmoney_pending: Mapped[int] = mapped_column(Integer, default=0)
     # Lower-case, diacritics-free text of number, parties, identity numbers and judgment.
     search_text: Mapped[str] = mapped_column(Text, default="")
-    # The form's one-time key (or the API's Idempotency-Key): a double submit registers once.
-    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Head of the event chain (issue 9): the last event's sequence number and hash, written in
     # the same transaction as the event, so a deleted tail event or a rewritten chain no longer
     # matches the case row. ``chain_mac`` is an HMAC of (id, seq, hash) under THADS_AUDIT_KEY.

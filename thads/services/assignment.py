@@ -20,6 +20,7 @@ from thads.models import Case, Deadline, Notification, User, utcnow
 from thads.services import audit, clock
 from thads.services.errors import Conflict, Forbidden, InvalidInput
 from thads.services.scope import cases_for, get_case
+from thads.services.values import ValueProblem, clean_text
 from thads.services.worklist import OPEN_STATES
 from workflows import law_for
 
@@ -68,6 +69,10 @@ def reassign(actor: User, *, to_officer: str, case_ids: list[int] | None = None,
     preview into a Conflict instead of moving something the supervisor did not see.
     """
     today = today or clock.today()
+    try:
+        reason = clean_text(reason or "", max_length=2000, multiline=True)
+    except ValueProblem as exc:
+        raise InvalidInput(str(exc), fields={"reason": str(exc)}) from None
     if not can_reassign(actor):
         raise Forbidden("Việc thay đổi chấp hành viên thuộc thẩm quyền của Thủ trưởng hoặc người được giao.")
     target = db.session.scalars(select(User).where(User.username == (to_officer or "").strip())).first()
@@ -112,6 +117,16 @@ def reassign(actor: User, *, to_officer: str, case_ids: list[int] | None = None,
     if dry_run or not items:
         return plan
 
+    try:
+        plan.notification = _apply(actor, target, items, reason, today)
+    except StaleDataError:  # a case changed between our read and our write (at any flush)
+        db.session.rollback()
+        raise Conflict("Có việc vừa được người khác cập nhật. Hãy xem trước lại.") from None
+    return plan
+
+
+def _apply(actor: User, target: User, items: list[MoveItem], reason: str, today: date) -> Notification:
+    """Move each case, record a ``reassigned`` event, hand pending reminders over, notify."""
     last_event = None
     for item in items:
         case = item.case
@@ -135,13 +150,9 @@ def reassign(actor: User, *, to_officer: str, case_ids: list[int] | None = None,
             else:
                 n.status = "cancelled"
                 n.last_error = f"reassigned to {target.username}"
-    plan.notification = _notify(target, items, last_event)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict("Có việc vừa được người khác cập nhật. Hãy xem trước lại.") from None
-    return plan
+    notification = _notify(target, items, last_event)
+    db.session.flush()
+    return notification
 
 
 def _select(actor: User, case_ids: list[int] | None, from_officer: str | None) -> list[Case]:
@@ -160,7 +171,7 @@ def _select(actor: User, case_ids: list[int] | None, from_officer: str | None) -
         raise InvalidInput("Không có việc nào được chọn.", fields={"cases": "Hãy chọn ít nhất một việc."})
     stmt = stmt.options(selectinload(Case.parties), selectinload(Case.officer)).order_by(Case.id)
     if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(of=Case)
+        stmt = stmt.with_for_update(of=Case).execution_options(populate_existing=True)
     return list(db.session.scalars(stmt).unique())
 
 

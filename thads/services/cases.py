@@ -4,15 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from thads.extensions import db
 from thads.models import Case, Obligation, Party, Unit, User, stat_year_of
-from thads.models.cases import CASE_KINDS, PARTY_KINDS, PARTY_ROLES
 from thads.services import audit, clock
-from thads.services.errors import DuplicateSubmission, Forbidden, InvalidInput
+from thads.services.errors import Forbidden, InvalidInput
 from thads.services.scope import in_scope
-from thads.services.values import ValueProblem, fold, parse_date, parse_money
+from thads.services.values import MAX_MONEY, fold
 
 REGISTER_ROLES = ("clerk", "officer", "head", "deputy", "supervisor", "admin")
 
@@ -20,123 +18,51 @@ REGISTER_ROLES = ("clerk", "officer", "head", "deputy", "supervisor", "admin")
 def clean_case_input(raw: dict, today: date | None = None) -> tuple[dict, dict[str, str]]:
     """Validate a registration (API JSON or the web form's data) into clean values.
 
-    Returns ``(clean, errors)``; ``errors`` maps a field path (``parties.0.name``) to a
-    Vietnamese message. Nothing is written.
+    The shapes, types and limits are the schema's (:class:`thads.schemas.cases.CaseIn`, the one
+    the API documents); the rules that compare fields or need today's date are here. Returns
+    ``(clean, errors)``; ``errors`` maps a field path (``parties.0.name``) to a Vietnamese
+    message. Nothing is written.
     """
+    from pydantic import ValidationError
+
+    from thads.schemas.cases import CASE_MESSAGES, CaseIn
+    from thads.schemas.errors import field_errors
+
     today = today or clock.today()
-    errors: dict[str, str] = {}
-    clean: dict = {}
     if not isinstance(raw, dict):
         return {}, {"_": "Dữ liệu phải là một đối tượng JSON."}
-
-    kind = raw.get("kind")
-    if kind not in CASE_KINDS:
-        errors["kind"] = "Loại việc phải là 'ex_officio' (chủ động) hoặc 'on_request' (theo đơn)."
-    clean["kind"] = kind
-    clean["unit"] = raw.get("unit") or None
-    clean["interim"] = bool(raw.get("interim", False))
-    clean["priority"] = bool(raw.get("priority", False))
-    clean["officer"] = raw.get("officer") or None
-
-    def _date(key, value, label, required=True):
-        if value in (None, "") and not required:
-            return None
-        try:
-            return parse_date(value, not_after=today, field_label=label)
-        except ValueProblem as exc:
-            errors[key] = str(exc)
-            return None
-
-    clean["received_on"] = _date("received_on", raw.get("received_on"), "Ngày nhận")
-    judgment = raw.get("judgment") or {}
-    if not isinstance(judgment, dict):
-        errors["judgment"] = "Bản án phải là một đối tượng."
-        judgment = {}
-    court = str(judgment.get("court") or "").strip()
-    number = str(judgment.get("number") or "").strip()
-    if not court:
-        errors["judgment.court"] = "Cần ghi tòa án đã ra bản án."
-    if not number:
-        errors["judgment.number"] = "Cần ghi số bản án."
-    jdate = _date("judgment.date", judgment.get("date"), "Ngày bản án")
-    effective = _date("judgment.effective_on", judgment.get("effective_on"), "Ngày có hiệu lực", required=False)
-    if jdate and effective and effective < jdate:
-        errors["judgment.effective_on"] = "Ngày có hiệu lực không được trước ngày bản án."
-    if jdate and clean["received_on"] and clean["received_on"] < jdate:
-        errors["received_on"] = "Ngày nhận không được trước ngày bản án."
-    clean["judgment"] = {"court": court, "number": number, "date": jdate, "effective_on": effective}
-
-    parties = raw.get("parties") or []
-    clean["parties"] = []
-    if not isinstance(parties, list):
-        errors["parties"] = "Danh sách đương sự không hợp lệ."
-        parties = []
-    for i, p in enumerate(parties):
-        if not isinstance(p, dict):
-            errors[f"parties.{i}"] = "Đương sự không hợp lệ."
-            continue
-        name = str(p.get("name") or "").strip()
-        role = p.get("role")
-        pkind = p.get("kind") or "person"
-        if not name:
-            errors[f"parties.{i}.name"] = "Cần ghi họ tên hoặc tên tổ chức."
-        if role not in PARTY_ROLES:
-            errors[f"parties.{i}.role"] = "Vai trò phải là người được thi hành án, người phải thi hành án hoặc người liên quan."
-        if pkind not in PARTY_KINDS:
-            errors[f"parties.{i}.kind"] = "Loại đương sự phải là cá nhân hoặc tổ chức."
-        clean["parties"].append({
-            "role": role, "kind": pkind, "name": name,
-            "id_number": str(p.get("id_number") or "").strip() or None,
-            "address": str(p.get("address") or "").strip() or None,
-        })
-    if not any(p["role"] == "debtor" and p["name"] for p in clean["parties"]):
-        errors.setdefault("parties", "Cần ít nhất một người phải thi hành án.")
-
-    obligations = raw.get("obligations") or []
-    clean["obligations"] = []
-    if not isinstance(obligations, list):
-        errors["obligations"] = "Danh sách nghĩa vụ không hợp lệ."
-        obligations = []
-    for i, o in enumerate(obligations):
-        if not isinstance(o, dict):
-            errors[f"obligations.{i}"] = "Nghĩa vụ không hợp lệ."
-            continue
-        desc = str(o.get("description") or "").strip()
-        if not desc:
-            errors[f"obligations.{i}.description"] = "Cần mô tả nghĩa vụ."
-        amount = o.get("amount")
-        if amount in (None, ""):
-            amount = None  # a non-money obligation (giao nhà, trả vật…)
-        else:
-            try:
-                amount = parse_money(amount)
-            except ValueProblem as exc:
-                errors[f"obligations.{i}.amount"] = str(exc)
-        rank = o.get("rank", 3)
-        if rank not in (1, 2, 3) and str(rank) not in ("1", "2", "3"):
-            errors[f"obligations.{i}.rank"] = "Thứ tự thanh toán phải là 1, 2 hoặc 3 (Điều 47)."
-            rank = 3
-        clean["obligations"].append({"description": desc, "amount": amount, "rank": int(rank)})
-    if not clean["obligations"]:
-        errors.setdefault("obligations", "Cần ít nhất một nghĩa vụ thi hành án.")
+    try:
+        clean = CaseIn.model_validate(raw).model_dump()
+    except ValidationError as exc:
+        return {}, field_errors(exc, CASE_MESSAGES)
+    errors: dict[str, str] = {}
+    j = clean["judgment"]
+    for path, value, label in (("received_on", clean["received_on"], "Ngày nhận"),
+                               ("judgment.date", j["date"], "Ngày bản án"),
+                               ("judgment.effective_on", j["effective_on"], "Ngày có hiệu lực")):
+        if value is not None and value > today:
+            errors[path] = f"{label} không được ở tương lai."
+    if j["effective_on"] and j["effective_on"] < j["date"]:
+        errors.setdefault("judgment.effective_on", "Ngày có hiệu lực không được trước ngày bản án.")
+    if clean["received_on"] < j["date"]:
+        errors.setdefault("received_on", "Ngày nhận không được trước ngày bản án.")
+    if not any(p["role"] == "debtor" for p in clean["parties"]):
+        errors["parties"] = "Cần ít nhất một người phải thi hành án."
+    if sum(o["amount"] or 0 for o in clean["obligations"]) > MAX_MONEY:
+        errors["obligations"] = "Tổng số tiền phải thi hành quá lớn (tối đa 1.000.000.000.000.000 đồng)."
     return clean, errors
 
 
-def register_case(actor: User, raw: dict, *, today: date | None = None,
-                  submission_key: str | None = None) -> Case:
+def register_case(actor: User, raw: dict, *, today: date | None = None) -> Case:
     """Register a case from validated input; writes the case, its first event and deadlines.
 
-    ``submission_key`` makes a repeated submit (double click, network retry) harmless: the
-    second one raises ``DuplicateSubmission`` naming the case the first one created.
+    A repeated submit (double click, network retry) is answered by the caller's idempotency key
+    (``thads.services.idempotency``), claimed in the same transaction.
     """
     from thads.services import deadlines as deadline_service
 
-    if not actor.has_role(*REGISTER_ROLES):
+    if not can_register(actor):
         raise Forbidden("Bạn không có quyền thụ lý việc thi hành án.")
-    if submission_key is not None:
-        if not isinstance(submission_key, str) or not 8 <= len(submission_key) <= 64:
-            raise InvalidInput("Khóa chống gửi trùng không hợp lệ.", fields={"submission_key": "8–64 ký tự."})
-        _raise_if_submitted(submission_key)
     clean, errors = clean_case_input(raw, today)
     if errors:
         raise InvalidInput("Thông tin hồ sơ chưa hợp lệ.", fields=errors)
@@ -167,22 +93,12 @@ def register_case(actor: User, raw: dict, *, today: date | None = None,
         received_on=received_on, court=j["court"], judgment_number=j["number"],
         judgment_date=j["date"], judgment_effective_on=j["effective_on"],
         interim=clean["interim"], priority=clean["priority"], last_event_on=received_on,
-        submission_key=submission_key,
     )
     case.parties = [Party(**p) for p in clean["parties"]]
     case.obligations = [Obligation(**o) for o in clean["obligations"]]
     refresh_money(case)
     db.session.add(case)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        # Lost a race with the same submission (two clicks in flight at once).
-        if submission_key is None:
-            raise
-        db.session.expunge(case)
-        _raise_if_submitted(submission_key)
-        raise
+    db.session.flush()
     case.search_text = build_search_text(case)
     event = audit.append_event(
         case, actor, "registered", received_on, to_state=case.state,
@@ -193,16 +109,13 @@ def register_case(actor: User, raw: dict, *, today: date | None = None,
     from thads.services.lifecycle import context_for
 
     deadline_service.open_initial(case, event, context_for(case, received_on))
+    db.session.flush()  # the version the caller reports is the one committed
     return case
 
 
-def _raise_if_submitted(key: str) -> None:
-    existing = db.session.scalars(select(Case).where(Case.submission_key == key)).first()
-    if existing is not None:
-        raise DuplicateSubmission(
-            f"Hồ sơ này đã được thụ lý (việc số {existing.display_number}); lần gửi lặp lại không tạo hồ sơ mới.",
-            case_id=existing.id,
-        )
+def can_register(user: User) -> bool:
+    """Whether ``user``'s roles may register cases (menus show the action only then)."""
+    return user.has_role(*REGISTER_ROLES)
 
 
 def refresh_money(case: Case) -> None:

@@ -6,6 +6,7 @@ run there); append the hash-chained event; close and open deadlines; flush (the 
 """
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,13 +18,29 @@ from thads.services import audit, clock
 from thads.services import deadlines as dl
 from thads.services.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from thads.services.scope import get_case
-from thads.services.values import ValueProblem, parse_date, parse_money
+from thads.services.values import ValueProblem, clean_text, parse_date, parse_money
 from workflows import WORKFLOWS, CaseContext, law_for, workflow_for
 from workflows import machine as wm
 
 # Roles that may perform an officer's step; the head and deputy may do anything an officer may.
 OFFICER_ROLES = ("officer", "head", "deputy", "supervisor")
 PAYMENT_ROLES = ("accountant", "officer", "head", "deputy")
+RECEIPT_MAX = Payment.__table__.c.receipt_number.type.length
+
+
+def conflict_on_stale(fn):
+    """A lost race on the case's version counter (SQLAlchemy's ``StaleDataError``, raised at any
+    flush of the transaction) is the same conflict as a stale form: 409, never a 500."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except StaleDataError:
+            db.session.rollback()
+            raise Conflict("Hồ sơ vừa được người khác cập nhật. Hãy tải lại và thực hiện lại.") from None
+
+    return wrapper
 
 
 def context_for(case: Case, on: date) -> CaseContext:
@@ -75,6 +92,7 @@ def check_version(case: Case, version) -> None:
         )
 
 
+@conflict_on_stale
 def apply_transition(actor: User, case_id: int, trigger: str, *, on=None, version=None,
                      inputs: dict | None = None, today: date | None = None) -> Case:
     today = today or clock.today()
@@ -87,7 +105,7 @@ def apply_transition(actor: User, case_id: int, trigger: str, *, on=None, versio
         raise InvalidTransition(f"Không có thao tác '{trigger}' trong quy trình.", reason="unknown_trigger")
     if not isinstance(inputs or {}, dict):
         raise InvalidInput("Dữ liệu nhập phải là một đối tượng.", fields={"inputs": "Phải là đối tượng JSON."})
-    clean, errors = wm.validate_inputs(transition, inputs or {})
+    clean, errors = wm.validate_inputs(transition, inputs or {}, on=on)
     if errors:
         raise InvalidInput("Thông tin nhập chưa hợp lệ.", fields=errors)
     if not role_allows(actor, transition.required_role(clean)):
@@ -136,10 +154,11 @@ def apply_transition(actor: User, case_id: int, trigger: str, *, on=None, versio
         dl.cancel_open(case, event)
     dl.open_for_transition(case, wf, transition, ctx, clean, event, new_state)
     dl.refresh_next_due(case)
-    _flush_or_conflict()
+    db.session.flush()
     return case
 
 
+@conflict_on_stale
 def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number: str | None = None,
                    kind: str = "collection", version=None, today: date | None = None) -> Payment:
     """Record money collected (thu), paid out (chi) or reduced (giảm) on a case."""
@@ -166,6 +185,11 @@ def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number
         msg = f"Số tiền chi vượt quá số đã thu chưa chi ({case.collected - case.paid_out:,} đồng).".replace(",", ".")
         raise InvalidInput(msg, fields={"amount": msg})
 
+    if receipt_number not in (None, ""):
+        try:
+            receipt_number = clean_text(receipt_number, max_length=RECEIPT_MAX)
+        except ValueProblem as exc:
+            raise InvalidInput(str(exc), fields={"receipt_number": str(exc)}) from None
     payment = Payment(case_id=case.id, kind=kind, amount=value, on=on,
                       receipt_number=(receipt_number or None), recorded_by_id=actor.id)
     db.session.add(payment)
@@ -186,10 +210,11 @@ def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number
     elif kind == "payout" and case.paid_out >= case.collected:
         dl.close(case, ["payout"], event)
     dl.refresh_next_due(case)
-    _flush_or_conflict()
+    db.session.flush()
     return payment
 
 
+@conflict_on_stale
 def record_act(actor: User, case_id: int, kind: str, *, on=None, version=None,
                today: date | None = None) -> Case:
     """Record an act that meets a deadline without changing the case's state: the case file
@@ -210,10 +235,11 @@ def record_act(actor: User, case_id: int, kind: str, *, on=None, version=None,
                                inputs={"kind": kind}, legal_basis=rows[0].legal_basis)
     dl.close(case, [kind], event)
     dl.refresh_next_due(case)
-    _flush_or_conflict()
+    db.session.flush()
     return case
 
 
+@conflict_on_stale
 def mark_obligation_done(actor: User, case_id: int, obligation_id: int, *, on=None, version=None,
                          today: date | None = None) -> Case:
     """Record that a non-money obligation (hand over a house, return an object…) was carried out."""
@@ -236,7 +262,7 @@ def mark_obligation_done(actor: User, case_id: int, obligation_id: int, *, on=No
     audit.append_event(case, actor, "edited", on, trigger="obligation_done", from_state=case.state,
                        to_state=case.state, inputs={"obligation_id": obligation.id,
                                                     "description": obligation.description})
-    _flush_or_conflict()
+    db.session.flush()
     return case
 
 
@@ -248,14 +274,6 @@ def _resolve_officer(case: Case, username: str | int) -> User:
         user = db.session.get(User, username)
         username = user.username if user is not None else ""
     return _officer_in_unit(username, case.unit)
-
-
-def _flush_or_conflict() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict("Hồ sơ vừa được người khác cập nhật. Hãy tải lại và thực hiện lại.") from None
 
 
 __all__ = ["apply_transition", "available_transitions", "record_payment", "WORKFLOWS"]

@@ -32,10 +32,12 @@ from thads.services.errors import (
     NotFound,
 )
 from thads.services.scope import get_case, in_scope
+from thads.services.values import ValueProblem, clean_text
 from workflows import machine as wm
 from workflows import workflow_for
 
 PROPOSE_ROLES = ("officer", "supervisor", "head", "deputy")
+NOTE_MAX = 2000  # an officer's explanation or a head's comment
 
 
 def transition_spec(case: Case, trigger: str, on: date | None = None):
@@ -55,6 +57,7 @@ def proposable(user: User, case: Case) -> list:
             if t.role == "head" or any(role == "head" for _n, _v, role in t.role_if)]
 
 
+@lifecycle.conflict_on_stale
 def propose(actor: User, case_id: int, trigger: str, *, inputs: dict | None = None, note: str = "",
             version: int | None = None, today: date | None = None) -> Proposal:
     today = today or clock.today()
@@ -66,7 +69,7 @@ def propose(actor: User, case_id: int, trigger: str, *, inputs: dict | None = No
     if trigger not in {t.trigger for t in lifecycle.available_transitions(actor, case, today)}:
         raise InvalidTransition("Thao tác này không thực hiện được ở trạng thái hiện tại của việc.",
                                 reason="not_available")
-    clean, errors = wm.validate_inputs(spec, inputs or {})
+    clean, errors = wm.validate_inputs(spec, inputs or {}, on=today)
     if errors:
         raise InvalidInput("Thông tin nhập chưa hợp lệ.", fields=errors)
     if spec.required_role(clean) != "head":
@@ -76,9 +79,10 @@ def propose(actor: User, case_id: int, trigger: str, *, inputs: dict | None = No
         Proposal.case_id == case.id, Proposal.trigger == trigger, Proposal.status == "pending"))
     if waiting is not None:
         raise Conflict("Đã có một đề xuất cùng nội dung đang chờ Thủ trưởng quyết định.", proposal_id=waiting)
+    note = _text(note, "note")
     raw_inputs = audit._jsonable(clean)
     proposal = Proposal(case_id=case.id, unit_id=case.unit_id, trigger=trigger, inputs=raw_inputs,
-                        note=(note or "").strip(), case_version=case.version, status="pending",
+                        note=note, case_version=case.version, status="pending",
                         proposed_by_id=actor.id, created_at=utcnow())
     db.session.add(proposal)
     db.session.flush()
@@ -92,6 +96,13 @@ def propose(actor: User, case_id: int, trigger: str, *, inputs: dict | None = No
     return proposal
 
 
+def _text(value, field: str) -> str:
+    try:
+        return clean_text(value or "", max_length=NOTE_MAX, multiline=True)
+    except ValueProblem as exc:
+        raise InvalidInput(str(exc), fields={field: str(exc)}) from None
+
+
 def get_proposal(user: User, proposal_id: int) -> Proposal:
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not in_scope(user, proposal.unit_id):
@@ -99,6 +110,7 @@ def get_proposal(user: User, proposal_id: int) -> Proposal:
     return proposal
 
 
+@lifecycle.conflict_on_stale
 def approve(actor: User, proposal_id: int, *, on=None, today: date | None = None) -> Proposal:
     """Apply the proposed transition as ``actor`` (a head or deputy) and close the proposal."""
     if not actor.has_role(*SIGNING_ROLES):
@@ -118,12 +130,13 @@ def approve(actor: User, proposal_id: int, *, on=None, today: date | None = None
     return proposal
 
 
+@lifecycle.conflict_on_stale
 def return_proposal(actor: User, proposal_id: int, *, comment: str, today: date | None = None) -> Proposal:
     """Send the proposal back to the officer with the head's comment; nothing changes on the case."""
     today = today or clock.today()
     if not actor.has_role(*SIGNING_ROLES):
         raise Forbidden("Chỉ Thủ trưởng hoặc Phó Thủ trưởng được trả lại đề xuất.")
-    comment = (comment or "").strip()
+    comment = _text(comment, "comment")
     if not comment:
         raise InvalidInput("Hãy ghi lý do trả lại.", fields={"comment": "Hãy ghi lý do trả lại."})
     proposal = _pending(actor, proposal_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -30,15 +31,49 @@ def encode_cursor(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
+MAX_CURSOR = 200  # characters: a keyset cursor holds a couple of values, never a document
+MAX_ID = 2**31 - 1
+
+
+def _no_constant(name: str):
+    raise ValueError(name)
+
+
 def decode_cursor(raw: str) -> list:
+    """The values of a keyset cursor; anything malformed (too long, not base64 JSON, NaN or
+    Infinity, not a list) is an InvalidInput on ``cursor``."""
     try:
+        if not isinstance(raw, str) or len(raw) > MAX_CURSOR:
+            raise ValueError(raw)
         pad = "=" * (-len(raw) % 4)
-        values = json.loads(base64.urlsafe_b64decode(raw + pad))
-        if not isinstance(values, list):
-            raise ValueError
+        values = json.loads(base64.urlsafe_b64decode(raw + pad), parse_constant=_no_constant)
+        if not isinstance(values, list) or not values:
+            raise ValueError(raw)
         return values
+    except (ValueError, TypeError, RecursionError):
+        raise InvalidInput("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."}) from None
+
+
+def cursor_values(raw: str, *shape: str) -> tuple:
+    """The typed values of a keyset cursor of ``shape`` — each ``"id"`` (1…2^31−1) or
+    ``"date"`` (ISO) — or an InvalidInput on ``cursor``."""
+    values = decode_cursor(raw)
+    out = []
+    try:
+        if len(values) != len(shape):
+            raise ValueError(values)
+        for kind, value in zip(shape, values, strict=True):
+            if kind == "id":
+                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+                    raise ValueError(value)
+                out.append(value)
+            elif isinstance(value, str) and len(value) == 10:
+                out.append(date.fromisoformat(value))
+            else:
+                raise ValueError(value)
     except (ValueError, TypeError):
         raise InvalidInput("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."}) from None
+    return tuple(out)
 
 
 def list_cases(user: User, *, state: str | None = None, officer: str | None = None,
@@ -59,9 +94,7 @@ def list_cases(user: User, *, state: str | None = None, officer: str | None = No
     if q:
         stmt = stmt.where(Case.search_text.contains(fold(q), autoescape=True))
     if cursor:
-        (last_id,) = decode_cursor(cursor)[:1]
-        if not isinstance(last_id, int):
-            raise InvalidInput("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."})
+        (last_id,) = cursor_values(cursor, "id")
         stmt = stmt.where(Case.id < last_id)
     rows = list(db.session.scalars(stmt.order_by(Case.id.desc()).limit(limit + 1)))
     nxt = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None

@@ -17,7 +17,7 @@ from thads.models import Case, Deadline, Proposal, Unit, User, UserRole
 from thads.services import clock
 from thads.services.deadlines import DEBTOR_KINDS
 from thads.services.errors import Forbidden, InvalidInput, NotFound
-from thads.services.queries import decode_cursor, encode_cursor
+from thads.services.queries import cursor_values, encode_cursor
 from thads.services.worklist import OPEN_STATES
 
 BOARD_ROLES = ("supervisor", "head", "deputy", "inspector", "admin")
@@ -249,11 +249,7 @@ def deadline_list(user: User, unit_id: int | None = None, *, which: str = "overd
     if officer_id is not None:
         stmt = stmt.where(Case.officer_id == officer_id)
     if cursor:
-        values = decode_cursor(cursor)
-        try:
-            after_due, after_id = date.fromisoformat(values[0]), int(values[1])
-        except (ValueError, TypeError, IndexError):
-            raise InvalidInput("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."}) from None
+        after_due, after_id = cursor_values(cursor, "date", "id")
         stmt = stmt.where((Deadline.due_on > after_due) | and_(Deadline.due_on == after_due, Deadline.id > after_id))
     result = db.session.execute(stmt.order_by(Deadline.due_on, Deadline.id).limit(limit + 1)).all()
     nxt = None

@@ -19,7 +19,7 @@ from thads.models import Case, Deadline, User
 from thads.models.cases import CASE_STATES, FINAL_STATES, NO_DEADLINE
 from thads.services import clock
 from thads.services.errors import InvalidInput
-from thads.services.queries import DEADLINE_KINDS, decode_cursor, encode_cursor
+from thads.services.queries import DEADLINE_KINDS, cursor_values, encode_cursor
 from thads.services.scope import cases_for
 from thads.services.values import fold
 
@@ -154,24 +154,15 @@ def search(user: User, q: str, *, cursor: str | None = None, limit: int = 50,
         raise InvalidInput("Hãy nhập ít nhất 2 ký tự để tìm.", fields={"q": "Ít nhất 2 ký tự."})
     stmt = cases_for(user).with_only_columns(Case.id).where(Case.search_text.contains(folded, autoescape=True))
     if cursor:
-        values = decode_cursor(cursor)
-        if not values or not isinstance(values[0], int):
-            raise InvalidInput("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."})
-        stmt = stmt.where(Case.id < values[0])
+        (last_id,) = cursor_values(cursor, "id")
+        stmt = stmt.where(Case.id < last_id)
     ids = list(db.session.scalars(stmt.order_by(Case.id.desc()).limit(limit + 1)))
     nxt = encode_cursor([ids[limit - 1]]) if len(ids) > limit else None
     return SearchResult(rows=enrich(ids[:limit], today=today), next_cursor=nxt, query=q)
 
 
 def _decode(cursor: str) -> tuple[date, int]:
-    values = decode_cursor(cursor)
-    try:
-        due, case_id = values
-        if not isinstance(case_id, int) or isinstance(case_id, bool):
-            raise TypeError
-        return date.fromisoformat(due), case_id
-    except (ValueError, TypeError):
-        raise InvalidInput("Con trỏ phân trang không hợp lệ.", fields={"cursor": "Không hợp lệ."}) from None
+    return cursor_values(cursor, "date", "id")
 
 
 def kind_labels(locale: str = "vi") -> dict[str, str]:
