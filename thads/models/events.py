@@ -45,16 +45,27 @@ class CaseEvent(db.Model):
 
     def payload(self) -> dict:
         """What the hash covers: every column a person could want to falsify."""
-        return {
-            "case_id": self.case_id, "seq": self.seq, "actor_id": self.actor_id,
-            "created_at": self.created_at.astimezone(UTC).isoformat() if self.created_at else None,
-            "on": self.on.isoformat(), "kind": self.kind, "trigger": self.trigger,
-            "from_state": self.from_state, "to_state": self.to_state,
-            "officer_id": self.officer_id, "unit_id": self.unit_id,
-            "amount_delta": int(self.amount_delta or 0), "inputs": self.inputs or {},
-            "legal_basis": self.legal_basis,
-        }
+        return event_payload(self)
 
     def compute_hash(self) -> str:
-        body = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256((self.prev_hash + body).encode()).hexdigest()
+        return chain_hash(self.prev_hash, event_payload(self))
+
+
+def event_payload(e) -> dict:
+    """The hashed content of an event: a ``CaseEvent`` or a Core row with the same columns (the
+    verifier reads rows, not objects, so both must hash through this one function)."""
+    return {
+        "case_id": e.case_id, "seq": e.seq, "actor_id": e.actor_id,
+        "created_at": e.created_at.astimezone(UTC).isoformat() if e.created_at else None,
+        "on": e.on.isoformat(), "kind": e.kind, "trigger": e.trigger,
+        "from_state": e.from_state, "to_state": e.to_state,
+        "officer_id": e.officer_id, "unit_id": e.unit_id,
+        "amount_delta": int(e.amount_delta or 0), "inputs": e.inputs or {},
+        "legal_basis": e.legal_basis,
+    }
+
+
+def chain_hash(prev_hash: str, payload: dict) -> str:
+    """SHA-256 of the previous hash and the canonical JSON of ``payload``."""
+    body = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()

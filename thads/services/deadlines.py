@@ -5,7 +5,7 @@ import time
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from thads.extensions import db
 from thads.models import CalendarDay, Case, CaseEvent, Deadline
@@ -118,13 +118,28 @@ def _act_kinds() -> tuple[str, ...]:
 ACT_KINDS = _act_kinds()
 
 
+def nearest_due(*where) -> Select:
+    """``(case_id, due_on)``: the nearest open agency deadline of each case matching ``where``.
+
+    This is the definition of ``Case.next_due_on`` (``next_due_on_from`` of ``due_on``, and
+    ``NO_DEADLINE`` for a case without a row); ``refresh_next_due`` keeps the column and
+    ``audit verify`` checks it with the same query over a range of cases.
+    """
+    return (select(Deadline.case_id, func.min(Deadline.due_on).label("due_on"))
+            .where(Deadline.status == "open", Deadline.kind.not_in(DEBTOR_KINDS), *where)
+            .group_by(Deadline.case_id))
+
+
+def next_due_on_from(nearest: date | None) -> date:
+    """``Case.next_due_on`` given the nearest open agency due date (None: no open deadline)."""
+    return nearest or NO_DEADLINE
+
+
 def refresh_next_due(case: Case) -> None:
     """Keep ``case.next_due_on`` equal to its nearest open agency deadline (the worklist's key)."""
     db.session.flush()
-    nearest = db.session.scalar(
-        select(func.min(Deadline.due_on)).where(Deadline.case_id == case.id, Deadline.status == "open",
-                                               Deadline.kind.not_in(DEBTOR_KINDS)))
-    case.next_due_on = nearest or NO_DEADLINE
+    row = db.session.execute(nearest_due(Deadline.case_id == case.id)).first()
+    case.next_due_on = next_due_on_from(row.due_on if row else None)
 
 
 def open_rows(case: Case, kinds) -> list[Deadline]:

@@ -140,7 +140,7 @@ def return_proposal(actor: User, proposal_id: int, *, comment: str, today: date 
     if not comment:
         raise InvalidInput("Hãy ghi lý do trả lại.", fields={"comment": "Hãy ghi lý do trả lại."})
     proposal = _pending(actor, proposal_id)
-    case = get_case(actor, proposal.case_id)
+    case = get_case(actor, proposal.case_id, for_update=True)  # the event moves the case's chain head
     proposal.status, proposal.decided_by_id, proposal.decided_at = "returned", actor.id, utcnow()
     proposal.comment = comment
     audit.append_event(case, actor, "proposal", max(today, case.last_event_on), trigger=proposal.trigger,

@@ -1,5 +1,5 @@
-"""The scheduler: one leader sweeps every ``SWEEP_MINUTES`` and sends the digest each working-day
-morning. Leadership is a PostgreSQL session advisory lock held on a dedicated connection (a
+"""The scheduler: one leader sweeps every ``SWEEP_MINUTES``, sends the digest each working-day
+morning and takes the day's audit anchor. Leadership is a PostgreSQL session advisory lock held on a dedicated connection (a
 standby takes over when the leader's connection dies), or an exclusive file lock on SQLite.
 """
 from __future__ import annotations
@@ -94,7 +94,8 @@ class Scheduler:
         self.leader = Leadership(app)
         self.next_sweep = 0.0
         self.digest_done: date | None = None
-        self.runs = {"sweeps": 0, "digests": 0}
+        self.anchor_done: date | None = None
+        self.runs = {"sweeps": 0, "digests": 0, "anchors": 0}
 
     def stop(self) -> None:
         self._stop.set()
@@ -131,3 +132,18 @@ class Scheduler:
                 self.digest_done = now.date()
                 self.runs["digests"] += 1
                 log.info("digest: %s", result)
+            if self.anchor_done != now.date():
+                self._anchor(now)
+
+    def _anchor(self, now) -> None:
+        """One audit anchor per local day (none when the database already has today's, so a
+        restarted scheduler does not take a second one)."""
+        from thads.extensions import db
+        from thads.services import audit
+
+        row = audit.daily_anchor(now)
+        db.session.commit()
+        self.anchor_done = now.date()
+        if row is not None:
+            self.runs["anchors"] += 1
+            log.info("audit anchor: %s", audit.anchor_line(row))

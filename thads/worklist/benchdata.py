@@ -5,7 +5,8 @@ tables directly in chunks (explicit ids, then the PostgreSQL sequences are moved
 The shape follows the demo: a province with regional offices, officers with thousands of
 cases each, states spread like a real backlog, open deadlines computed on the working-day
 calendar so that some are overdue, some at risk and most in the future. Each case gets a
-``registered`` event and, past ``received``, one ``transition`` event, hash-chained like the
+``registered`` event, past ``received`` one ``transition`` event and a ``payment`` event per
+money movement, hash-chained (and signed under ``AUDIT_KEY``) with the head on the case like the
 services' so ``flask audit verify`` still passes.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from thads.extensions import db
 from thads.models import Case, CaseEvent, Deadline, Party, Unit, User, UserRole
 from thads.models.cases import NO_DEADLINE
 from thads.services import clock
+from thads.services.audit import GENESIS, audit_key, head_message, mac
 from thads.services.deadlines import calendar
 from thads.services.values import fold
 from workflows import law_for, workflow_for
@@ -166,11 +168,21 @@ def generate(n_cases: int, *, units: int = 10, officers_per_unit: int = 8, seed:
         parties.append({"id": next_party + 1, "case_id": cid, "role": "debtor", "kind": "person", "name": debtor,
                         "id_number": debtor_id, "address": None})
         next_party += 2
-        prev = "0" * 64
+        # Money moves as payment events so that a replay of the events gives the case's columns
+        # (``audit verify``): before the closing/pausing step, or after the verification.
         seq_events = [("registered", None, None, "received", received, amount)]
+        payments = [("payment", "collection", None, None, last, collected)] if collected else []
+        if collected and state == "completed":
+            payments.append(("payment", "payout", None, None, last, collected))
         if trigger:
             before = {"decide": "received", "notify": "decided", "verify": "notified"}.get(trigger, "enforcing")
-            seq_events.append(("transition", trigger, before, state, last, 0))
+            step = [("transition", trigger, before, state, last, 0)]
+            if before == "enforcing":
+                seq_events += [(k, t, before, before, on, d) for k, t, _f, _s, on, d in payments] + step
+            else:
+                seq_events += step + [(k, t, state, state, on, d) for k, t, _f, _s, on, d in payments]
+        prev, mac_key = GENESIS, audit_key()
+        first_event = next_event
         for seq, (kind, trig, frm, to, on, delta) in enumerate(seq_events, start=1):
             ev = CaseEvent(case_id=cid, seq=seq, actor_id=officer_id, created_at=now, on=on, kind=kind,
                            trigger=trig, from_state=frm, to_state=to, officer_id=officer_id, unit_id=unit_id,
@@ -180,8 +192,15 @@ def generate(n_cases: int, *, units: int = 10, officers_per_unit: int = 8, seed:
             events.append({"id": next_event, "case_id": cid, "seq": seq, "actor_id": officer_id, "created_at": now,
                            "on": on, "kind": kind, "trigger": trig, "from_state": frm, "to_state": to,
                            "officer_id": officer_id, "unit_id": unit_id, "amount_delta": delta, "inputs": {},
-                           "legal_basis": None, "prev_hash": ev.prev_hash, "hash": ev.hash})
+                           "legal_basis": None, "prev_hash": ev.prev_hash, "hash": ev.hash,
+                           "mac": mac(mac_key, ev.hash) if mac_key else None})
+            if kind == "transition":
+                step_event = next_event
             next_event += 1
+        if not trigger:
+            step_event = first_event
+        cases[-1].update(chain_seq=len(seq_events), chain_hash=prev,
+                         chain_mac=mac(mac_key, head_message(cid, len(seq_events), prev)) if mac_key else None)
         if state == "enforcing" and not collected:
             kinds = []
         basis = last
@@ -193,7 +212,7 @@ def generate(n_cases: int, *, units: int = 10, officers_per_unit: int = 8, seed:
             deadlines.append({
                 "id": next_deadline, "case_id": cid, "kind": kind, "variant": variant, "law": rule.law,
                 "basis_on": basis, "due_on": due, "amount": rule.amount, "unit": rule.unit.value,
-                "legal_basis": rule.legal_basis, "status": "open", "opened_by_event_id": next_event - 1,
+                "legal_basis": rule.legal_basis, "status": "open", "opened_by_event_id": step_event,
                 "closed_by_event_id": None, "closed_on": None, "recomputed_reason": None,
                 "created_at": now, "updated_at": now,
             })
@@ -210,7 +229,7 @@ def generate(n_cases: int, *, units: int = 10, officers_per_unit: int = 8, seed:
                 "id": next_deadline, "case_id": cid, "kind": "decision", "variant": None, "law": rule.law,
                 "basis_on": received, "due_on": due, "amount": rule.amount, "unit": rule.unit.value,
                 "legal_basis": rule.legal_basis, "status": "met" if received <= due else "missed",
-                "opened_by_event_id": next_event - len(seq_events), "closed_by_event_id": next_event - 1,
+                "opened_by_event_id": first_event, "closed_by_event_id": step_event,
                 "closed_on": received, "recomputed_reason": None, "created_at": now, "updated_at": now,
             })
             next_deadline += 1
