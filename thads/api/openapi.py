@@ -12,7 +12,7 @@ def _case_resp(desc: str) -> dict:
 
 def openapi_document() -> dict:
     case_id = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-    std = {"401": _err("missing or wrong bearer token"), "404": _err("no such case in your scope")}
+    std = {"401": _err("missing, wrong, expired or revoked bearer token"), "404": _err("no such case in your scope")}
     return {
         "openapi": "3.1.0",
         "info": {"title": "THADS API", "version": "1",

@@ -17,15 +17,28 @@ from thads.services.scope import get_case
 csrf.exempt(bp)  # bearer tokens, no cookies: CSRF does not apply
 
 
+TOKEN_PROBLEMS = {
+    "unknown": "Thiếu hoặc sai mã truy cập (Bearer token).",
+    "expired": "Mã truy cập đã hết hạn; hãy xin cấp mã mới.",
+    "revoked": "Mã truy cập đã bị thu hồi.",
+}
+
+
 def token_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         scheme, _, raw = header.partition(" ")
-        user = accounts.user_for_token(raw.strip()) if scheme.lower() == "bearer" and raw else None
-        if user is None:
-            return jsonify(error="unauthorized", message="Thiếu hoặc sai mã truy cập (Bearer token)."), 401
-        g.api_user = user
+        raw = raw.strip() if scheme.lower() == "bearer" else ""
+        check = accounts.check_token(raw)
+        if check.user is None:
+            error = "unauthorized" if check.problem == "unknown" else f"token_{check.problem}"
+            challenge = 'Bearer realm="thads"' + (', error="invalid_token"' if raw else "")
+            return (jsonify(error=error, message=TOKEN_PROBLEMS[check.problem]), 401,
+                    {"WWW-Authenticate": challenge})
+        if check.changed:
+            db.session.commit()  # last_used_at (at most once a minute), before the view's own work
+        g.api_user = check.user
         return view(*args, **kwargs)
 
     return wrapper
