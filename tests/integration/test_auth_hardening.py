@@ -388,3 +388,22 @@ def test_argon2id_is_used_and_an_older_hash_is_upgraded_at_the_next_sign_in(app,
     assert user.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert attempt(app.test_client(), "legacy_user", "legacy pass 12345").status_code == 302
     assert attempt(app.test_client(), "legacy_user", "wrong password 1").status_code == 200
+
+
+def test_with_its_redis_unreachable_sign_in_still_works_and_is_still_throttled(app, world, tmp_path):
+    dead = _second_app(app, tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6390/14")  # nothing listens
+    try:
+        assert dead.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+        assert attempt(dead.test_client(), "officer_a2", PASSWORD).status_code == 302
+        for _ in range(10):
+            assert attempt(dead.test_client(), "officer_a", "wrong-password-x").status_code == 200
+        assert attempt(dead.test_client(), "officer_a", "wrong-password-x").status_code == 429
+    finally:
+        from thads.extensions import limiter
+
+        # The limiter object is shared by every app of this test process and remembers the dead
+        # storage; the apps of later tests must start from their own storage.
+        limiter._storage_dead = False
+        with dead.app_context():
+            db.session.remove()
+            db.engine.dispose()
