@@ -103,7 +103,7 @@ def users_revoke_token(token_id):
     except ServiceError as exc:
         _fail(exc)
     db.session.commit()
-    click.echo(f"token {row.id} named {row.name!r} of {row.user.username} revoked {_when(row.revoked_at)}")
+    click.echo(f"token {row.id} named {row.name!r} of {row.user.username} is revoked (since {_when(row.revoked_at)})")
 
 
 def _when(value) -> str:

@@ -133,7 +133,6 @@ def test_no_page_has_inline_script_or_event_handler_attributes(app, world, clien
             assert resp.status_code == 200, path
             html = resp.get_data(as_text=True)
             assert inline_code(html) == [], path
-            assert "<script" not in html or 'src="/static/' in html
             checked += 1
     assert checked == len(pages)
     login(client, "head_a")
@@ -224,9 +223,6 @@ def test_someone_elses_notification_answers_404_like_a_missing_one(client, world
     token = csrf_token_from(client.get("/notifications/").get_data(as_text=True))
     for path in (f"/notifications/{theirs.id}/ack", "/notifications/999999/ack"):
         assert client.post(path, data={"csrf_token": token}).status_code == 404, path
-    for path in (f"/notifications/{theirs.id}/snooze", "/notifications/999999/snooze"):
-        resp = client.post(path, data={"csrf_token": token, "until": "2099-01-01"})
-        assert resp.status_code in (302, 404)  # the date is checked first (over 90 days: a message)
     from thads.services import reminders
     from thads.services.errors import NotFound
 
