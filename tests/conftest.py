@@ -188,3 +188,31 @@ def csrf_token_from(html: str) -> str:
     m = CSRF_RE.search(html)
     assert m, "page has no CSRF token"
     return m.group(1)
+
+
+class SettableClock:
+    """The time ``thads.services.clock.utcnow`` answers while a test runs (see ``clock_at``)."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """A controllable clock for what the web boundary times (sign-in sessions, tokens): starts at
+    Monday 04/05/2026 08:00 in Hà Nội and moves only by ``clock_at.advance(minutes=…)``."""
+    from datetime import datetime
+
+    from thads.services import clock
+
+    fake = SettableClock(datetime.fromisoformat("2026-05-04T08:00:00+07:00").astimezone(clock.UTC))
+    monkeypatch.setattr(clock, "utcnow", fake)
+    return fake

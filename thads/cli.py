@@ -59,15 +59,58 @@ def users_create(username, password, unit_code, roles, full_name, email):
 
 @users_cli.command("token")
 @click.argument("username")
-def users_token(username):
-    """Print a new API token (last line of output)."""
+@click.option("--name", default="default", show_default=True,
+              help="what the token is for; a token of the same name still in force is revoked")
+@click.option("--days", type=click.IntRange(1, 3660), default=None,
+              help="days until it expires (default: THADS_TOKEN_DAYS)")
+def users_token(username, name, days):
+    """Print a new API token (the last line of output)."""
+    try:
+        user = accounts.user_by_username(username)
+        issued = accounts.create_token(user, name=name, days=days)
+    except ServiceError as exc:
+        _fail(exc)
+    db.session.commit()
+    for old in issued.replaced:
+        click.echo(f"revoked token {old.id} named {old.name!r} of {user.username} (replaced by this one)")
+    click.echo(f"token {issued.row.id} named {issued.row.name!r} for {user.username}, "
+               f"expires {_when(issued.row.expires_at)}:")
+    click.echo(issued.raw)
+
+
+@users_cli.command("tokens")
+@click.argument("username")
+def users_tokens(username):
+    """List a user's API tokens (never the tokens themselves: only their hashes are kept)."""
     try:
         user = accounts.user_by_username(username)
     except ServiceError as exc:
         _fail(exc)
-    token = accounts.issue_token(user)
+    rows = [("id", "name", "created", "expires", "last used", "revoked")]
+    rows += [(str(t.id), t.name, _when(t.created_at), _when(t.expires_at), _when(t.last_used_at),
+              _when(t.revoked_at)) for t in accounts.list_tokens(user)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+
+
+@users_cli.command("revoke-token")
+@click.argument("token_id", type=int)
+def users_revoke_token(token_id):
+    """Revoke an API token by its id (see ``users tokens``); it answers 401 from now on."""
+    try:
+        row = accounts.revoke_token(token_id)
+    except ServiceError as exc:
+        _fail(exc)
     db.session.commit()
-    click.echo(token)
+    click.echo(f"token {row.id} named {row.name!r} of {row.user.username} is revoked (since {_when(row.revoked_at)})")
+
+
+def _when(value) -> str:
+    """A UTC timestamp as local time (Asia/Ho_Chi_Minh), or "-"."""
+    from thads.services.clock import TZ
+
+    return value.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
 @demo_cli.command("load")

@@ -26,7 +26,9 @@ DEFAULTS: dict[str, object] = {
     "EMBEDDED_WORKER": True,  # in-process worker + scheduler under `flask run`
     "SWEEP_MINUTES": 5,
     "DIGEST_HOUR": 7,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Where the sign-in throttle counts failures. Empty: the broker's Redis when BROKER_URL is
+    # redis://… (shared by every web process), else memory:// (one process only).
+    "RATELIMIT_STORAGE_URI": "",
     "LOGIN_MAX_FAILURES": 10,  # per username: the 11th failure within the window is refused
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 100,  # per client address (an office shares one NAT address)
     "LOGIN_WINDOW_MINUTES": 15,
@@ -38,6 +40,8 @@ DEFAULTS: dict[str, object] = {
     "SESSION_MAX_HOURS": 12,  # a sign-in ends this long after it started, used or not
     "REAUTH_MINUTES": 10,  # sensitive administration asks for the password again after this
     "TOKEN_DAYS": 90,  # an API token expires this many days after it is issued
+    # Password hashing: Argon2id; tests set a cheap werkzeug method such as "pbkdf2:sha256:1000".
+    "PASSWORD_HASH_METHOD": "argon2id",
     "MAX_BODY_BYTES": 1024 * 1024,  # request bodies above this get 413 before they are parsed
     # HMAC key of the audit trail (hex or text, ≥ 32 characters); without it the chain uses
     # plain SHA-256, which detects edits but not a rewrite with recomputed hashes.
@@ -81,6 +85,7 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = db_url
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
+    configure_limiter(app.config)
     secure = bool(app.config["SECURE_COOKIES"])
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -88,6 +93,7 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
         SESSION_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_SAMESITE="Lax",
         BOOTSTRAP_SERVE_LOCAL=True,
         BABEL_DEFAULT_LOCALE=app.config["DEFAULT_LOCALE"],
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
@@ -97,6 +103,18 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
     validate(app.config)
     # Flask refuses a larger body with 413 before anything reads it; uploads set their own limit.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+
+
+def configure_limiter(cfg) -> None:
+    """Flask-Limiter's settings: shared storage in production, namespaced keys, and a per-process
+    fallback so that sign-in keeps working (still throttled) while Redis is unreachable."""
+    if not cfg["RATELIMIT_STORAGE_URI"]:
+        broker = str(cfg["BROKER_URL"])
+        shared = urlsplit(broker).scheme in ("redis", "rediss")
+        cfg["RATELIMIT_STORAGE_URI"] = broker if shared else "memory://"
+    cfg.setdefault("RATELIMIT_KEY_PREFIX", "thads")
+    cfg.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED",
+                   not str(cfg["RATELIMIT_STORAGE_URI"]).startswith("memory://"))
 
 
 def validate(cfg) -> None:
@@ -127,6 +145,9 @@ def validate(cfg) -> None:
         cfg["TRUSTED_PROXIES"] = proxies = int(proxies)
     if not isinstance(proxies, int) or isinstance(proxies, bool) or not 0 <= proxies <= 5:
         raise ConfigError(f"THADS_TRUSTED_PROXIES must be a whole number from 0 to 5 (got {proxies!r}).")
+    method = str(cfg["PASSWORD_HASH_METHOD"])
+    if method != "argon2id" and not method.startswith(("scrypt", "pbkdf2:")):
+        raise ConfigError(f"THADS_PASSWORD_HASH_METHOD must be argon2id (or a werkzeug scrypt/pbkdf2 method; got {method!r}).")
     if cfg["AUDIT_KEY"] and len(str(cfg["AUDIT_KEY"])) < 32:
         raise ConfigError("THADS_AUDIT_KEY must be at least 32 characters (e.g. 64 hex digits) or empty.")
     _validate_reminders(cfg)

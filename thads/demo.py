@@ -11,7 +11,7 @@ from thads.services import accounts, lifecycle
 from thads.services.cases import register_case
 from thads.services.deadlines import calendar
 
-DEMO_PASSWORD = "thads2026"
+DEMO_PASSWORD = "thads-demo-2026"  # passes the password policy (thads.services.passwords)
 
 UNITS = [
     ("PT", "Thi hành án dân sự tỉnh Phú Thọ", "province", None),

@@ -121,7 +121,7 @@ def register_web_helpers(app: Flask) -> None:
         if wants_json():
             body = exc.to_json()
             body.setdefault("fields", {})
-            return jsonify(body), exc.status
+            return jsonify(body), exc.status, exc.headers
         return render_template("error.html", title=_("Không thực hiện được"), message=exc.message), exc.status
 
     @app.errorhandler(OperationalError)

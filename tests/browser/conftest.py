@@ -96,6 +96,13 @@ class Session:
         self.outside: list[str] = []
         self.context.route("**/*", self._only_local)
         self.page = self.context.new_page()
+        # Whatever the Content-Security-Policy blocked (an inline script, a style, an eval…).
+        self.csp_violations: list[str] = []
+        self.page.on("console", self._console)
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
 
     def _only_local(self, route):
         url = route.request.url
@@ -139,4 +146,5 @@ def session_for(browser, server):
     yield make
     for s in opened:
         assert s.outside == [], f"pages asked for outside resources: {s.outside}"
+        assert s.csp_violations == [], f"the Content-Security-Policy blocked: {s.csp_violations}"
         s.close()

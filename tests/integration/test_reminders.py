@@ -236,10 +236,10 @@ def test_the_notification_page_shows_unread_and_lets_the_officer_acknowledge_sno
     page = client.get("/notifications/").get_data(as_text=True)
     assert 'data-testid="unread-count">1<' in page and f'data-id="{mine[1].id}"' not in page
     assert f'data-id="{mine[1].id}"' in client.get("/notifications/?all=1").get_data(as_text=True)
-    # Someone else's notification cannot be touched.
+    # Someone else's notification cannot be touched, and answers like a missing one (404).
     other = rows(user_id=world.head_a.id)
     if other:
-        assert client.post(f"/notifications/{other[0].id}/ack", data={"csrf_token": token}).status_code == 403
+        assert client.post(f"/notifications/{other[0].id}/ack", data={"csrf_token": token}).status_code == 404
     client.post("/notifications/preferences", data={"csrf_token": token})  # unchecked box: email off
     from thads.extensions import db
 

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from thads.admin import bp
 from thads.admin.views import admin_required
 from thads.extensions import db
+from thads.security import reauth_required
 from thads.services import clock, reminders
 from thads.services.errors import NotFound
 
@@ -22,6 +23,7 @@ def failed_reminders():
 
 @bp.post("/reminders/<int:notification_id>/retry")
 @admin_required
+@reauth_required
 def retry_reminder(notification_id: int):
     if FlaskForm().validate_on_submit():
         try:

@@ -44,7 +44,7 @@ class Unauthorized(ServiceError):
 # What each common error means, for the document.
 ERRORS = {
     400: "malformed_json: the body is not JSON (or uses NaN/Infinity, or nests too deep)",
-    401: "unauthorized: missing, wrong, expired or revoked bearer token",
+    401: "unauthorized (missing or wrong bearer token), token_expired or token_revoked",
     403: "forbidden: the caller's role may not do this",
     404: "not_found: no such case in the caller's scope (the same answer for both)",
     409: "conflict: the case changed meanwhile (stale `version`), or a request with the same key is in flight",
@@ -128,14 +128,28 @@ def _respond(result) -> Response:
     return response
 
 
+TOKEN_PROBLEMS = {
+    "unknown": ("unauthorized", "Thiếu hoặc sai mã truy cập (Bearer token)."),
+    "expired": ("token_expired", "Mã truy cập đã hết hạn; hãy xin cấp mã mới."),
+    "revoked": ("token_revoked", "Mã truy cập đã bị thu hồi."),
+}
+
+
 def authenticate():
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
-    user = accounts.user_for_token(raw.strip()) if scheme.lower() == "bearer" and raw.strip() else None
-    if user is None:
-        raise Unauthorized("Thiếu hoặc sai mã truy cập (Bearer token), hoặc mã đã hết hạn.")
-    g.api_user = user
-    return user
+    raw = raw.strip() if scheme.lower() == "bearer" else ""
+    check = accounts.check_token(raw)
+    if check.user is None:
+        code, message = TOKEN_PROBLEMS[check.problem]
+        exc = Unauthorized(message)
+        exc.code = code
+        exc.headers = {"WWW-Authenticate": 'Bearer realm="thads"' + (', error="invalid_token"' if raw else "")}
+        raise exc
+    if check.changed:
+        db.session.commit()  # last_used_at (at most once a minute), before the operation's own work
+    g.api_user = check.user
+    return check.user
 
 
 def _no_constants(name: str):

@@ -14,3 +14,9 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Empty form: logout is a POST with a CSRF token."""
+
+
+class ReauthForm(FlaskForm):
+    """The password again, before sensitive administration."""
+
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Hãy nhập mật khẩu."))])

@@ -48,14 +48,16 @@ class User(db.Model):
         return bool(self.roles.intersection(roles))
 
     def set_password(self, password: str) -> None:
-        from flask import current_app
-
-        # Tests use a cheap method (config PASSWORD_HASH_METHOD); production keeps werkzeug's default.
-        method = current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt"
-        self.password_hash = generate_password_hash(password, method=method)
+        """Hash ``password`` with the configured method (Argon2id unless a test asks for a cheap
+        werkzeug method); the policy is checked by ``thads.services.passwords`` before this."""
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
+
+    def password_needs_rehash(self) -> bool:
+        """True when the stored hash is of an older method or weaker parameters than configured."""
+        return needs_rehash(self.password_hash)
 
     @property
     def is_active(self) -> bool:
@@ -74,6 +76,56 @@ class User(db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+# --------------------------------------------------------------------------- password hashing
+# Argon2id (argon2-cffi) with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane: ~60 ms on
+# one core); raising them later re-hashes each password at its next sign-in. Hashes of the
+# werkzeug formats used before (``scrypt:…$…``, ``pbkdf2:…$…``) still verify and are upgraded.
+ARGON2_TIME_COST = 2
+ARGON2_MEMORY_KIB = 19 * 1024
+ARGON2_PARALLELISM = 1
+
+
+def _argon2():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB,
+                          parallelism=ARGON2_PARALLELISM)
+
+
+def _method() -> str:
+    from flask import current_app
+
+    # Tests set a cheap werkzeug method (PASSWORD_HASH_METHOD); production uses Argon2id.
+    return str(current_app.config.get("PASSWORD_HASH_METHOD") or "argon2id")
+
+
+def hash_password(password: str) -> str:
+    method = _method()
+    if method == "argon2id":
+        return _argon2().hash(password)
+    return generate_password_hash(password, method=method)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    if not stored:
+        return False
+    if stored.startswith("$argon2"):
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        try:
+            return _argon2().verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+    return check_password_hash(stored, password)
+
+
+def needs_rehash(stored: str) -> bool:
+    method = _method()
+    if method == "argon2id":
+        return not stored.startswith("$argon2id$") or _argon2().check_needs_rehash(stored)
+    return stored.partition("$")[0] != method
 
 
 class UserRole(db.Model):

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from thads.extensions import db
 from thads.notifications import bp
 from thads.notifications.forms import ActionForm, PreferenceForm, SnoozeForm
+from thads.security import safe_next
 from thads.services import clock, reminders
 from thads.services.errors import InvalidInput
 
@@ -29,7 +30,7 @@ def acknowledge(notification_id: int):
     if ActionForm().validate_on_submit():
         reminders.acknowledge(current_user, notification_id)
         db.session.commit()
-    return redirect(request.form.get("next") or url_for("notifications.index"))
+    return redirect(safe_next(request.form.get("next"), url_for("notifications.index")))
 
 
 @bp.post("/ack-all")

@@ -1,4 +1,9 @@
-"""Excel (.xlsx) exports laid out like form 01/TKLN-THADS, and the drill-down list."""
+"""Excel (.xlsx) exports laid out like form 01/TKLN-THADS, and the drill-down list.
+
+Every text cell is written as a string cell (``data_type = "s"``): a unit name such as
+``=HYPERLINK(…)`` must be shown as text, never become a formula (openpyxl otherwise turns any
+text starting with ``=`` into one). Numbers and dates stay numeric.
+"""
 from __future__ import annotations
 
 import io
@@ -39,6 +44,27 @@ def column_map() -> dict[tuple[str, str], int]:
 HEADER_ROWS = 6  # title, subtitle, blank, group, headings, column numbers
 
 
+def put(ws, row: int, col: int, value):
+    """``ws.cell(row, col, value)`` with text kept as text (see the module docstring)."""
+    cell = ws.cell(row, col)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def text_cells(ws, values: Iterable) -> list:
+    """A write-only row: text values become explicit string cells, the rest pass unchanged."""
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(ws, value)
+            cell.data_type = "s"
+            value = cell
+        out.append(value)
+    return out
+
+
 def report_workbook(report: Report, title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -47,30 +73,30 @@ def report_workbook(report: Report, title: str) -> bytes:
     last_col = max(cols.values())
     # The title spans the cases group: the printed first page carries it, centred.
     title_end = cols[("cases", RATE_COLUMNS[-1][0])]
-    ws.cell(1, 1, title).font = Font(bold=True, size=14)
+    put(ws, 1, 1, title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=title_end)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    ws.cell(2, 1, f"Đơn vị: {report.unit.name} — {report.period.label_vi()}").alignment = Alignment(horizontal="center")
+    put(ws, 2, 1, f"Đơn vị: {report.unit.name} — {report.period.label_vi()}").alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=title_end)
     setting = "đang thi hành" if report.suspended_as == "in_progress" else "hoãn"
-    ws.cell(3, 1, f"Tạm đình chỉ và hoãn không theo thỏa thuận được tính vào cột “{setting}”. Tiền tính bằng đồng.")
+    put(ws, 3, 1, f"Tạm đình chỉ và hoãn không theo thỏa thuận được tính vào cột “{setting}”. Tiền tính bằng đồng.")
     ws.cell(3, 1).font = Font(italic=True, size=9)
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=title_end)
 
     group_row, head_row, num_row = 4, 5, 6
     for c, text in ((1, "STT"), (2, "Đơn vị")):
-        ws.cell(group_row, c, text)
+        put(ws, group_row, c, text)
         ws.merge_cells(start_row=group_row, start_column=c, end_row=head_row, end_column=c)
-        ws.cell(num_row, c, "A" if c == 1 else "B")
+        put(ws, num_row, c, "A" if c == 1 else "B")
     n = 1
     for measure, group in (("cases", "VỀ VIỆC (việc)"), ("money", "VỀ TIỀN (đồng)")):
         first = cols[(measure, FIGURES[0][0])]
         last = cols[(measure, RATE_COLUMNS[-1][0])]
-        ws.cell(group_row, first, group)
+        put(ws, group_row, first, group)
         ws.merge_cells(start_row=group_row, start_column=first, end_row=group_row, end_column=last)
         for key, label in FIGURES + RATE_COLUMNS:
-            ws.cell(head_row, cols[(measure, key)], label)
-            ws.cell(num_row, cols[(measure, key)], f"({n})")
+            put(ws, head_row, cols[(measure, key)], label)
+            put(ws, num_row, cols[(measure, key)], f"({n})")
             n += 1
     for r in (group_row, head_row, num_row):
         for c in range(1, last_col + 1):
@@ -82,7 +108,7 @@ def report_workbook(report: Report, title: str) -> bytes:
     for i, row in enumerate(report.rows, start=1):
         r = HEADER_ROWS + i
         ws.cell(r, 1, i)
-        ws.cell(r, 2, row.label).alignment = Alignment(indent=row.depth, wrap_text=True, vertical="center")
+        put(ws, r, 2, row.label).alignment = Alignment(indent=row.depth, wrap_text=True, vertical="center")
         bold = row.scope == "tree" and (row.depth == 0 or any(x.depth > row.depth for x in report.rows))
         for measure in ("cases", "money"):
             values = getattr(row.figures, measure)
@@ -127,8 +153,8 @@ def drill_workbook(rows: Iterable[DrillRow], title: str, states: dict[str, str],
     widths = (6, 10, 12, 10, 12, 12, 30, 20, 18)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    ws.append([title])
-    ws.append(list(DRILL_HEADINGS if money else DRILL_HEADINGS[:-1]))
+    ws.append(text_cells(ws, [title]))
+    ws.append(text_cells(ws, DRILL_HEADINGS if money else DRILL_HEADINGS[:-1]))
     for i, r in enumerate(rows, start=1):
         received = WriteOnlyCell(ws, r.received_on)
         received.number_format = "DD/MM/YYYY"
@@ -138,7 +164,7 @@ def drill_workbook(rows: Iterable[DrillRow], title: str, states: dict[str, str],
             amount = WriteOnlyCell(ws, r.amount)
             amount.number_format = INT_FMT
             line.append(amount)
-        ws.append(line)
+        ws.append(text_cells(ws, line))
     return _bytes(wb)
 
 

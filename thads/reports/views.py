@@ -16,6 +16,7 @@ from thads.models import Unit, stat_year_of
 from thads.reports import bp
 from thads.reports.chart import completion_chart
 from thads.reports.export import drill_workbook, report_workbook
+from thads.security import id_arg, reauth_required
 from thads.services import clock, stats
 from thads.services.errors import InvalidInput
 from thads.services.values import ValueProblem, parse_date
@@ -109,10 +110,7 @@ def _drill_args(unit):
 def drill():
     unit, period = _params()
     figure, measure, scope, row_unit = _drill_args(unit)
-    try:
-        after = int(request.args.get("after") or 0)
-    except ValueError:
-        after = 0
+    after = id_arg("after") or 0
     rows = stats.drill_down(unit, period, figure, measure, row_unit=row_unit, scope=scope, after_id=after,
                             limit=DRILL_PAGE + 1)
     more = len(rows) > DRILL_PAGE
@@ -139,6 +137,7 @@ def drill_export():
 
 @bp.route("/targets", methods=["GET", "POST"])
 @login_required
+@reauth_required  # saving or deleting a target; reading the page needs no password
 def targets():
     if not current_user.has_role(*stats.TARGET_ROLES):
         abort(403)

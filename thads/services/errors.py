@@ -7,6 +7,7 @@ class ServiceError(Exception):
 
     code = "error"
     status = 400
+    headers: dict[str, str] = {}  # HTTP headers the answer carries (e.g. WWW-Authenticate)
 
     def __init__(self, message: str, *, fields: dict[str, str] | None = None, **extra):
         super().__init__(message)

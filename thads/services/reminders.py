@@ -34,7 +34,7 @@ from thads.models import Case, Deadline, Notification, User, UserRole
 from thads.models.base import utcnow
 from thads.services import clock
 from thads.services.deadlines import DEBTOR_KINDS, calendar
-from thads.services.errors import Forbidden, InvalidInput, NotFound
+from thads.services.errors import InvalidInput, NotFound
 from workflows.calendar import WorkingCalendar
 from workflows.rules import KIND_LABELS
 
@@ -695,10 +695,10 @@ def api_notifications(user: User, *, before: int | None = None, limit: int = 50)
 
 def _own(user: User, notification_id: int) -> Notification:
     row = db.session.get(Notification, notification_id)
-    if row is None:
+    # Someone else's notification answers exactly like a missing one: 404 tells nothing about
+    # which ids exist or whose they are.
+    if row is None or row.user_id != user.id:
         raise NotFound("Không tìm thấy thông báo.")
-    if row.user_id != user.id:
-        raise Forbidden("Thông báo này không phải của bạn.")
     return row
 
 

@@ -41,6 +41,15 @@ def board_unit(user: User, unit_id: int | None = None) -> Unit:
     return unit
 
 
+def officer_in_scope(user: User, officer_id: int) -> User:
+    """The person whose cases ``user`` filters the board by: in ``user``'s unit or below, else
+    NotFound — the same answer as for an id that does not exist, so no name leaks."""
+    officer = db.session.get(User, officer_id)
+    if officer is None or not officer.unit.path.startswith(user.unit.path):
+        raise NotFound("Không tìm thấy người dùng trong phạm vi của bạn.")
+    return officer
+
+
 def subtree(unit: Unit):
     return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
 

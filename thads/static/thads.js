@@ -7,3 +7,10 @@ document.addEventListener("submit", function (ev) {
     setTimeout(function () { b.disabled = true; }, 0);
   });
 });
+
+// Buttons marked data-action="print" print the page (no inline onclick: the
+// Content-Security-Policy refuses inline script, event-handler attributes included).
+document.addEventListener("click", function (ev) {
+  var button = ev.target.closest ? ev.target.closest("[data-action=print]") : null;
+  if (button) { ev.preventDefault(); window.print(); }
+});

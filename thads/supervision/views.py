@@ -9,6 +9,7 @@ from thads.extensions import db
 from thads.forms import choices
 from thads.i18n import localized, select_locale
 from thads.models import Case, User
+from thads.security import id_arg
 from thads.services import assignment, proposals, queries
 from thads.services import supervision as svc
 from thads.services.errors import Conflict, InvalidInput, ServiceError
@@ -32,22 +33,14 @@ def case_supervision(case: Case) -> dict:
     }
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        abort(404)
-
-
 @bp.route("/")
 @login_required
 def board():
-    unit_id = _int_arg("unit")
-    officer_id = _int_arg("officer")
+    unit_id = id_arg("unit")
+    officer_id = id_arg("officer")
     data = svc.board(current_user, unit_id)
+    # An officer outside the viewer's scope answers 404 like a missing one (no names of others).
+    officer = svc.officer_in_scope(current_user, officer_id) if officer_id else None
     overdue = svc.deadline_list(current_user, data.unit.id, which="overdue", officer_id=officer_id,
                                 cursor=request.args.get("cursor") or None)
     at_risk = svc.deadline_list(current_user, data.unit.id, which="at_risk", officer_id=officer_id, limit=20)
@@ -67,7 +60,6 @@ def board():
     while u is not None and u.path.startswith(current_user.unit.path):
         ancestors.insert(0, u)
         u = u.parent
-    officer = db.session.get(User, officer_id) if officer_id else None
     return render_template(
         "supervision/board.html", board=data, overdue=overdue, at_risk=at_risk, chart=chart,
         chart_title=title, kinds=kind_labels(locale), states=state_labels(locale), ancestors=ancestors,

@@ -16,14 +16,15 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select, text
-from werkzeug.security import generate_password_hash
 
 from thads.extensions import db
 from thads.models import Case, CaseEvent, Deadline, Party, Unit, User, UserRole
 from thads.models.cases import NO_DEADLINE
+from thads.models.users import hash_password
 from thads.services import clock
 from thads.services.audit import GENESIS, audit_key, head_message, mac
 from thads.services.deadlines import calendar
+from thads.services.passwords import require_password_policy
 from thads.services.values import fold
 from workflows import law_for, workflow_for
 from workflows.rules import due_date, rule_for
@@ -65,7 +66,9 @@ def generate(n_cases: int, *, units: int = 10, officers_per_unit: int = 8, seed:
     cal = calendar()
     started = time.monotonic()
     now = datetime.now(UTC)
-    pw_hash = generate_password_hash(BENCH_PASSWORD)
+    # One password for every bench user (usernames b_head, b_head1, b_o1_1…): the policy once.
+    require_password_policy(BENCH_PASSWORD, f"{prefix.lower()}_head")
+    pw_hash = hash_password(BENCH_PASSWORD)
 
     # Units and people: a province and its offices, one head and officers per office.
     uid = _next_id(Unit)
