@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from thads.extensions import db
 from thads.i18n import format_date, format_money, localized, select_locale
+from thads.services import permissions
 from thads.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ def register_web_helpers(app: Flask) -> None:
 
             unread = unread_count(current_user)
         return {"logout_form": LogoutForm(), "current_locale": select_locale(),
-                "url_endpoints": current_app.view_functions, "unread_count": unread}
+                "url_endpoints": current_app.view_functions, "unread_count": unread,
+                "can": lambda action: permissions.can(current_user, action)}
 
     @app.before_request
     def refuse_nul():

@@ -19,12 +19,13 @@ from thads.extensions import db
 from thads.models import Case, Deadline, Notification, User, utcnow
 from thads.services import audit, clock
 from thads.services.errors import Conflict, Forbidden, InvalidInput
+from thads.services.permissions import roles_for
 from thads.services.scope import cases_for, get_case
 from thads.services.values import ValueProblem, clean_text
 from thads.services.worklist import OPEN_STATES
 from workflows import law_for
 
-REASSIGN_ROLES = ("head", "deputy", "supervisor")
+REASSIGN_ROLES = roles_for("reassign")
 # Reminder steps addressed to the case's officer (escalations go to the supervisor and stay).
 OFFICER_STEPS = ("upcoming", "due", "overdue")
 MAX_BATCH = 5000

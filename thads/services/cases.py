@@ -9,10 +9,11 @@ from thads.extensions import db
 from thads.models import Case, Obligation, Party, Unit, User, stat_year_of
 from thads.services import audit, clock
 from thads.services.errors import Forbidden, InvalidInput
+from thads.services.permissions import roles_for
 from thads.services.scope import in_scope
 from thads.services.values import MAX_MONEY, fold
 
-REGISTER_ROLES = ("clerk", "officer", "head", "deputy", "supervisor", "admin")
+REGISTER_ROLES = roles_for("register")
 
 
 def clean_case_input(raw: dict, today: date | None = None) -> tuple[dict, dict[str, str]]:

@@ -17,14 +17,15 @@ from thads.models.users import SIGNING_ROLES
 from thads.services import audit, clock
 from thads.services import deadlines as dl
 from thads.services.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
+from thads.services.permissions import roles_for
 from thads.services.scope import get_case
 from thads.services.values import ValueProblem, clean_text, parse_date, parse_money
 from workflows import WORKFLOWS, CaseContext, law_for, workflow_for
 from workflows import machine as wm
 
 # Roles that may perform an officer's step; the head and deputy may do anything an officer may.
-OFFICER_ROLES = ("officer", "head", "deputy", "supervisor")
-PAYMENT_ROLES = ("accountant", "officer", "head", "deputy")
+OFFICER_ROLES = roles_for("officer_step")
+PAYMENT_ROLES = roles_for("pay")
 RECEIPT_MAX = Payment.__table__.c.receipt_number.type.length
 
 
@@ -220,7 +221,7 @@ def record_act(actor: User, case_id: int, kind: str, *, on=None, version=None,
     """Record an act that meets a deadline without changing the case's state: the case file
     was opened (ND62 Art 8 / D152 Art 12), the decision was sent to the procuracy (Art 38)."""
     today = today or clock.today()
-    if not actor.has_role(*OFFICER_ROLES, "clerk"):
+    if not actor.has_role(*roles_for("act")):
         raise Forbidden("Bạn không có quyền ghi nhận việc này.")
     case = get_case(actor, case_id, for_update=True)
     check_version(case, version)

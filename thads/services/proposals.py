@@ -31,12 +31,13 @@ from thads.services.errors import (
     InvalidTransition,
     NotFound,
 )
+from thads.services.permissions import roles_for
 from thads.services.scope import get_case, in_scope
 from thads.services.values import ValueProblem, clean_text
 from workflows import machine as wm
 from workflows import workflow_for
 
-PROPOSE_ROLES = ("officer", "supervisor", "head", "deputy")
+PROPOSE_ROLES = roles_for("propose")
 NOTE_MAX = 2000  # an officer's explanation or a head's comment
 
 

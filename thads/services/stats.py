@@ -24,10 +24,11 @@ from thads.extensions import db
 from thads.models import Case, CaseEvent, Target, Unit, User
 from thads.models.cases import FINAL_STATES
 from thads.services.errors import Forbidden, InvalidInput, NotFound
+from thads.services.permissions import roles_for
 
 # Who may read the statistics (the web page, the CLI passes no user).
-REPORT_ROLES = ("supervisor", "head", "deputy", "inspector", "admin")
-TARGET_ROLES = ("admin",)
+REPORT_ROLES = roles_for("reports")
+TARGET_ROLES = roles_for("targets")
 STANDARD_MONTHS = (3, 6, 10, 12)
 SUSPENDED_AS_CHOICES = ("in_progress", "postponed")
 # Law 106/2025 (from this date) sends on-request cases back after two years not enforceable;

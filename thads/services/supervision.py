@@ -17,10 +17,11 @@ from thads.models import Case, Deadline, Proposal, Unit, User, UserRole
 from thads.services import clock
 from thads.services.deadlines import DEBTOR_KINDS
 from thads.services.errors import Forbidden, InvalidInput, NotFound
+from thads.services.permissions import roles_for
 from thads.services.queries import cursor_values, encode_cursor
 from thads.services.worklist import OPEN_STATES
 
-BOARD_ROLES = ("supervisor", "head", "deputy", "inspector", "admin")
+BOARD_ROLES = roles_for("board")
 RISK_WORKING_DAYS = 2
 AGEING_BUCKETS = ("1-3", "4-10", ">10")
 
