@@ -33,6 +33,41 @@ def closed_port(host: str = "127.0.0.1"):
         holder.close()
 
 
+def pytest_configure(config):
+    """``THADS_TEST_NOW=2026-12-01T23:30:00Z`` runs the whole suite with the wall clock moved
+    there (ticking on from it): the proof that no test depends on the hour it runs at — between
+    17:00 and 24:00 UTC the app's today (Asia/Ho_Chi_Minh) is a day ahead of the machine's date.
+    time-machine moves ``time.time``/``datetime.now``/``date.today`` in this process (not the
+    monotonic clock, so thread waits and timeouts keep working — libfaketime 0.9.10 hangs there);
+    subprocesses a test starts keep the real clock."""
+    now = os.environ.get("THADS_TEST_NOW")
+    if now:
+        from datetime import datetime
+
+        import time_machine
+
+        traveller = time_machine.travel(datetime.fromisoformat(now.replace("Z", "+00:00")), tick=True)
+        traveller.start()
+        config.stash[_TRAVELLER] = traveller
+
+
+def pytest_report_header(config):
+    if _TRAVELLER in config.stash:
+        from datetime import UTC, datetime
+
+        return f"clock moved by THADS_TEST_NOW: now {datetime.now(UTC).isoformat(timespec='seconds')}"
+    return None
+
+
+def pytest_unconfigure(config):
+    traveller = config.stash.get(_TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+_TRAVELLER = pytest.StashKey()
+
+
 def require_service(name: str, host: str, port: int) -> None:
     """Skip (locally) or fail (CI) when a service's port does not answer."""
     try:
