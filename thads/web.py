@@ -59,7 +59,9 @@ def register_web_helpers(app: Flask) -> None:
             from thads.services.notifications_read import unread_count
 
             unread = unread_count(current_user)
-        return {"logout_form": LogoutForm(), "current_locale": select_locale(),
+        # formdata=None: the sign-out button never reads the request body (an error page for a
+        # body too large must not read it again).
+        return {"logout_form": LogoutForm(formdata=None), "current_locale": select_locale(),
                 "url_endpoints": current_app.view_functions, "unread_count": unread,
                 "can": lambda action: permissions.can(current_user, action)}
 

@@ -276,10 +276,13 @@ def _raw(value):
 
 
 def _int(value):
+    """A hidden field's whole number (a version, a sequence number), or None when it is not
+    one that the database could hold."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 <= number <= 2**31 - 1 else None
 
 
 def _attach_errors(form, fields: dict[str, str]) -> None:

@@ -18,7 +18,7 @@ from thads.reports.chart import completion_chart
 from thads.reports.export import drill_workbook, report_workbook
 from thads.security import id_arg, reauth_required
 from thads.services import clock, stats
-from thads.services.errors import InvalidInput
+from thads.services.errors import InvalidInput, NotFound
 from thads.services.values import ValueProblem, parse_date
 from thads.services.worklist import state_labels
 
@@ -146,7 +146,7 @@ def targets():
         form = request.form
         try:
             if form.get("delete"):
-                stats.delete_target(current_user, int(form["delete"]))
+                stats.delete_target(current_user, form["delete"])
                 flash(_("Đã xóa chỉ tiêu."), "success")
             else:
                 stats.set_target(current_user, form.get("stat_year"), form.get("unit") or None,
@@ -155,6 +155,9 @@ def targets():
         except InvalidInput as exc:
             db.session.rollback()
             errors = exc.fields
+            flash(exc.message, "danger")
+        except NotFound as exc:
+            db.session.rollback()
             flash(exc.message, "danger")
         else:
             db.session.commit()

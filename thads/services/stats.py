@@ -12,6 +12,7 @@ Definitions, the as-of semantics and the unsettled classification setting are wr
 from __future__ import annotations
 
 import calendar as _calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -566,7 +567,12 @@ def set_target(actor: User, year: int, unit_code: str | None, cases_pct, money_p
     values = {}
     for key, raw in (("cases", cases_pct), ("money", money_pct)):
         try:
-            pct = Decimal(str(raw).replace(",", ".").strip())
+            text = str(raw).replace(",", ".").strip()
+            # A percentage is at most "100.00": refuse anything else before Decimal expands
+            # "1e300000" into a number that takes seconds of CPU to round.
+            if not re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,2})?", text):
+                raise ValueError(text)
+            pct = Decimal(text)
             bp = int((pct * 100).to_integral_value(ROUND_HALF_UP))
             if not 0 <= bp <= 10000 or pct * 100 != bp:
                 raise ValueError
@@ -592,9 +598,13 @@ def set_target(actor: User, year: int, unit_code: str | None, cases_pct, money_p
     return target
 
 
-def delete_target(actor: User, target_id: int) -> None:
+def delete_target(actor: User, target_id) -> None:
     if not actor.has_role(*TARGET_ROLES):
         raise Forbidden("Chỉ quản trị viên được sửa chỉ tiêu.")
+    if isinstance(target_id, str) and target_id.isascii() and target_id.isdigit() and len(target_id) <= 10:
+        target_id = int(target_id)
+    if isinstance(target_id, bool) or not isinstance(target_id, int) or not 1 <= target_id <= 2**31 - 1:
+        raise NotFound("Không có chỉ tiêu này.")
     target = db.session.get(Target, target_id)
     if target is None:
         raise NotFound("Không có chỉ tiêu này.")
