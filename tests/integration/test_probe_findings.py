@@ -60,3 +60,22 @@ def test_a_target_percentage_is_refused_without_expanding_it(world, value):
     with pytest.raises(InvalidInput) as info:
         stats.set_target(world.admin, 2026, None, value, "50")
     assert "cases" in info.value.fields
+
+
+@pytest.mark.parametrize("version", ["99999999999999999999", "-1", "2147483648"])
+def test_an_impossible_version_on_a_web_form_is_stale_and_records_nothing(client, world, version):
+    from thads.extensions import db
+    from thads.models import Payment
+    from thads.services import lifecycle
+
+    case = make_case(world.clerk_a, today=date(2026, 5, 4))
+    lifecycle.apply_transition(world.head_a, case.id, "decide", on="2026-05-05",
+                               inputs={"decision_number": "1/QĐ", "officer": "officer_a"}, today=date(2026, 5, 5))
+    db.session.commit()
+    login(client, "accountant_a")
+    page = client.get(f"/cases/{case.id}/payments").get_data(as_text=True)
+    resp = client.post(f"/cases/{case.id}/payments", data={
+        "csrf_token": csrf_token_from(page), "kind": "collection", "amount": "1.000", "on": "06/05/2026",
+        "version": version, "seen_seq": "1"})
+    assert resp.status_code == 200 and 'data-testid="stale"' in resp.get_data(as_text=True)
+    assert db.session.query(Payment).count() == 0

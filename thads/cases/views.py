@@ -220,7 +220,8 @@ def _stale(form, case_id: int):
     """After a conflict: the case as it is now and the events the person has not seen; the form
     keeps what was typed and now carries the current version (the stale-form page)."""
     case = get_case(current_user, case_id)
-    changes = queries.events_after(case.id, _int(form.seen_seq.data) or 0)
+    seen = _int(form.seen_seq.data) or 0
+    changes = queries.events_after(case.id, seen if 0 <= seen <= 2**31 - 1 else 0)
     form.version.data = case.version
     form.seen_seq.data = queries.last_seq(case.id)
     return case, changes
@@ -276,13 +277,11 @@ def _raw(value):
 
 
 def _int(value):
-    """A hidden field's whole number (a version, a sequence number), or None when it is not
-    one that the database could hold."""
+    """A hidden field's whole number (a version compared as it is: any other number is stale)."""
     try:
-        number = int(value)
+        return int(value)
     except (TypeError, ValueError):
         return None
-    return number if 0 <= number <= 2**31 - 1 else None
 
 
 def _attach_errors(form, fields: dict[str, str]) -> None:
