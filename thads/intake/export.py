@@ -64,16 +64,40 @@ def _bytes(wb: Workbook) -> bytes:
 def report_workbook(analysis) -> bytes:
     """The dry run as Excel: every row of the file as read, then «Kết quả» and «Thông báo»
     (each message with its column letter and heading)."""
+    problems: dict[int, list[dict]] = {}
+    for p in analysis.problems:
+        item = p.to_json()
+        item["letter"] = analysis.letter(p.key)
+        problems.setdefault(p.row, []).append(item)
+    return _report(analysis.table, analysis.outcome, problems)
+
+
+def preview_workbook(run) -> bytes:
+    """The same report for a run, from its file and the findings stored with its preview."""
+    from thads.intake.columns import Mapping
+    from thads.intake.reader import read_table
+
+    mapping = Mapping.from_json(run.mapping)
+    table = read_table(run.content, run.source_name, sheet=mapping.sheet, header_row=mapping.header_row)
+    preview = run.preview or {}
+    outcome = {table.first_row + i: "accepted" for i in range(len(table.rows))}
+    outcome.update({n: "refused" for n in preview.get("refused_rows", [])})
+    outcome.update({n: "skipped" for n in preview.get("skipped_rows", [])})
+    problems: dict[int, list[dict]] = {}
+    for item in list(preview.get("problems", [])) + list(run.problems or []):
+        problems.setdefault(item["row"], []).append(item)
+    return _report(table, outcome, problems)
+
+
+def _report(table, outcome: dict[int, str], problems: dict[int, list[dict]]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Kiểm tra")
-    ws.append(_bold(ws, ["Dòng", *analysis.table.headers, "Kết quả", "Thông báo"]))
-    by_row = {r.row: r for r in analysis.records}
-    for offset, row in enumerate(analysis.table.rows):
-        n = analysis.table.first_row + offset
-        rec = by_row[n]
-        messages = "\n".join(f"[{LEVEL_LABELS[p.level]}] cột {analysis.letter(p.key)} «{p.column}»: {p.message}"
-                             for p in rec.problems)
-        ws.append(_cells(ws, [n, *[_plain(v) for v in row], OUTCOME_LABELS[analysis.outcome[n]], messages]))
+    ws.append(_bold(ws, ["Dòng", *table.headers, "Kết quả", "Thông báo"]))
+    for offset, row in enumerate(table.rows):
+        n = table.first_row + offset
+        messages = "\n".join(f"[{LEVEL_LABELS[p['level']]}] cột {p.get('letter', '')} «{p['column']}»: {p['message']}"
+                             for p in problems.get(n, []))
+        ws.append(_cells(ws, [n, *[_plain(v) for v in row], OUTCOME_LABELS[outcome.get(n, "accepted")], messages]))
     return _bytes(wb)
 
 

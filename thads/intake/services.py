@@ -66,7 +66,9 @@ class Analysis:
             item["letter"] = self.letter(p.key)
             problems.append(item)
         return {"counts": self.counts(), "problems": problems, "truncated": len(self.problems) > limit,
-                "columns": {k: self.table.headers[i] for k, i in self.found.items()}}
+                "columns": {k: self.table.headers[i] for k, i in self.found.items()},
+                "refused_rows": [n for n, o in self.outcome.items() if o == "refused"],
+                "skipped_rows": [n for n, o in self.outcome.items() if o == "skipped"]}
 
 
 def check_importer(actor: User | None) -> None:
@@ -164,25 +166,26 @@ def _classify(analysis: Analysis, unit: Unit, ctx: Context) -> None:
                     for r in rows if (r.code, r.stat_year, r.number) in keys}
     analysis.existing = existing
     first_row: dict[tuple, int] = {}
+    heading = ctx.heading("register_number")
     for rec in analysis.records:
         if rec.number is not None:
-            if rec.key in first_row:
-                rec.problems.insert(0, Problem(rec.row, "register_number", ctx.heading("register_number"), "error",
+            hit = existing.get(rec.key)
+            first = rec.key not in first_row
+            first_row.setdefault(rec.key, rec.row)
+            if hit is not None and hit[1] == rec.row_hash and rec.ok and first:
+                analysis.outcome[rec.row] = "skipped"
+                rec.problems = [Problem(rec.row, "register_number", heading, "info",
+                                        f"Đã nhập trước đó (việc số {hit[2]}); bỏ qua.")]
+                continue
+            if hit is not None:
+                rec.problems.insert(0, Problem(
+                    rec.row, "register_number", heading, "error",
+                    f"Trùng với việc số {hit[2]} đã có trong cơ sở dữ liệu"
+                    + (" (nhập từ một dòng có nội dung khác)." if hit[1] else ".")))
+            elif not first:
+                rec.problems.insert(0, Problem(rec.row, "register_number", heading, "error",
                                                f"Trùng số thụ lý {rec.display_number} với dòng {first_row[rec.key]} "
                                                "của tệp."))
-            else:
-                first_row[rec.key] = rec.row
-                hit = existing.get(rec.key)
-                if hit is not None and hit[1] == rec.row_hash and rec.ok:
-                    analysis.outcome[rec.row] = "skipped"
-                    rec.problems = [Problem(rec.row, "register_number", ctx.heading("register_number"), "info",
-                                            f"Đã nhập trước đó (việc số {hit[2]}); bỏ qua.")]
-                    continue
-                if hit is not None:
-                    rec.problems.insert(0, Problem(
-                        rec.row, "register_number", ctx.heading("register_number"), "error",
-                        f"Trùng với việc số {hit[2]} đã có trong cơ sở dữ liệu"
-                        + (" (nhập từ một dòng có nội dung khác)." if hit[1] else ".")))
         analysis.outcome[rec.row] = "accepted" if rec.ok else "refused"
 
 
@@ -293,6 +296,12 @@ def import_rows(actor: User, run: ImportRun, analysis: Analysis, start: int, sto
     the run's counts and progress. Flushes; the caller commits the batch."""
     from sqlalchemy.exc import IntegrityError
 
+    # Write first: pysqlite opens its transaction only at a write, and a SAVEPOINT opened before
+    # that is a transaction of its own whose RELEASE commits at once — a row would then be
+    # committed ahead of the batch's progress (a resumed run would see it twice). Every
+    # savepoint below is inside this batch's transaction.
+    run.updated_at = utcnow()
+    db.session.flush()
     found: list[Problem] = []
     n = {"imported": 0, "skipped": 0, "refused": 0, "warnings": 0}  # counted here, stored once per batch
     for rec in analysis.records[start:stop]:

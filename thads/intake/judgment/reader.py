@@ -128,7 +128,8 @@ class Reading:
             "judgment_number": self.judgment_number.value if self.judgment_number else "",
             "judgment_date": self.judgment_date.value if self.judgment_date else None,
             "judgment_effective_on": self.effective_on.value if self.effective_on else None,
-            "parties": parties, "obligations": obligations,
+            # The form takes at most ten of each (thads.cases.forms.CaseForm).
+            "parties": parties[:10], "obligations": obligations[:10],
         }
 
     def sources(self) -> list[dict]:
