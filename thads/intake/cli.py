@@ -44,11 +44,17 @@ class Bar:
         self.total, self.width, self.start_done, self.t0 = total, width, done, time.monotonic()
         self.tty = sys.stderr.isatty()
         self.last = 0.0
+        self.shown = -1
+
+    def start(self) -> None:
+        """The clock of the rate starts when rows start being imported (after the file was read)."""
+        self.t0 = time.monotonic()
 
     def update(self, done: int, final: bool = False) -> None:
         now = time.monotonic()
-        if not final and now - self.last < 0.2:
+        if (not final and now - self.last < 0.2) or done == self.shown:
             return
+        self.shown = done
         self.last = now
         elapsed = max(now - self.t0, 1e-6)
         rate = (done - self.start_done) / elapsed
@@ -119,10 +125,13 @@ def import_cases(file, unit_code, mapping_file, dry_run, report_file, username, 
         run = services.create_run(actor, unit, content, name, mapping, analysis, today)
         run.status = "queued"
         db.session.commit()
+    fresh = analysis if run.processed_rows == 0 else None  # a resumed run re-reads what is now in the database
     bar = Bar(run.total_rows or counts["rows"], run.processed_rows)
     run_id = run.id
+    bar.start()
     try:
-        run = runner.execute(run_id, batch_rows=batch_rows, progress=lambda r: bar.update(r.processed_rows))
+        run = runner.execute(run_id, batch_rows=batch_rows, progress=lambda r: bar.update(r.processed_rows),
+                             analysis=fresh)
     except ServiceError as exc:
         _fail(exc)
     bar.update(run.processed_rows, final=True)

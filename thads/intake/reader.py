@@ -98,7 +98,10 @@ def _read_csv(content: bytes) -> list[list]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[c if c != "" else None for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [[c if c != "" else None for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:  # a cell over 128 KiB, a NUL byte: not a register
+        raise FileProblem(f"Tệp CSV không đọc được: {exc}.") from None
 
 
 def as_date(value) -> date | None:

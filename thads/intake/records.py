@@ -47,6 +47,12 @@ _ORGANISATION = re.compile(
 _RANK_1 = re.compile(r"cap duong|tien luong|tien cong|tro cap|tinh mang|suc khoe|suc khoe")
 _RANK_2 = re.compile(r"an phi|le phi")
 
+# Folded once: the words are compared with every row's cells.
+_TRUE = frozenset(norm(w) for w in TRUE_WORDS)
+_FALSE = frozenset(norm(w) for w in FALSE_WORDS)
+_KINDS = {norm(w): k for k, ws in KIND_WORDS.items() for w in ws}
+_OUTCOMES = {norm(w): k for k, ws in OUTCOME_WORDS.items() for w in ws}
+
 STATE_LABELS = {  # for messages
     "received": "Đã nhận", "refused": "Từ chối", "decided": "Đã ra quyết định", "notified": "Đã thông báo",
     "enforcing": "Có điều kiện thi hành", "not_enforceable": "Chưa có điều kiện thi hành",
@@ -211,9 +217,9 @@ class _Row:
         if isinstance(v, (int, float)):
             return bool(v)
         word = norm(v)
-        if word in map(norm, TRUE_WORDS):
+        if word in _TRUE:
             return True
-        if word not in map(norm, FALSE_WORDS):
+        if word not in _FALSE:
             self.error(key, f"Giá trị có/không không hợp lệ: «{_show(v)}» (dùng x / có / để trống).")
         return False
 
@@ -294,7 +300,7 @@ def parse_row(ctx: Context, number: int, cells: dict) -> Record:
     kind = "on_request"
     if r.present("kind"):
         word = norm(cells["kind"])
-        kind = next((k for k, ws in KIND_WORDS.items() if word in map(norm, ws)), None)
+        kind = _KINDS.get(word)
         if kind is None:
             r.error("kind", f"Loại việc không xác định: «{_show(cells['kind'])}» (Chủ động / Theo đơn).")
             kind = "on_request"
@@ -408,7 +414,7 @@ def parse_row(ctx: Context, number: int, cells: dict) -> Record:
     outcome = None
     if r.present("verification_outcome"):
         word = norm(cells["verification_outcome"])
-        outcome = next((k for k, ws in OUTCOME_WORDS.items() if word in map(norm, ws)), None)
+        outcome = _OUTCOMES.get(word)
         if outcome is None:
             r.error("verification_outcome", f"Kết quả xác minh không xác định: «{_show(cells['verification_outcome'])}» "
                                             "(Có điều kiện / Chưa có điều kiện).")

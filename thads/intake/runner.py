@@ -19,8 +19,9 @@ BATCH_ROWS = 100
 
 
 def execute(run_id: int, *, batch_rows: int = BATCH_ROWS,
-            progress: Callable[[ImportRun], None] | None = None) -> ImportRun:
-    """Import (or resume) run ``run_id`` to its end, committing after every batch."""
+            progress: Callable[[ImportRun], None] | None = None, analysis=None) -> ImportRun:
+    """Import (or resume) run ``run_id`` to its end, committing after every batch. ``analysis``:
+    the dry run of this run's file just made by the caller (else it is made here)."""
     run = db.session.get(ImportRun, run_id)
     if run is None:
         raise services.NotFound("Không có lần nhập này.")
@@ -28,8 +29,9 @@ def execute(run_id: int, *, batch_rows: int = BATCH_ROWS,
         return run
     actor = run.user
     services.check_importer(actor)
-    analysis = services.analyse(run.content, run.source_name, run.unit, cols.Mapping.from_json(run.mapping),
-                                run.today)
+    if analysis is None:
+        analysis = services.analyse(run.content, run.source_name, run.unit, cols.Mapping.from_json(run.mapping),
+                                    run.today)
     # Rows already imported by this run were counted when committed: keep their outcome.
     run.total_rows = len(analysis.records)
     run.status = "running"

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from thads.extensions import csrf, db
+from thads.extensions import db
 from thads.intake import bp
 from thads.intake.forms import ConfirmForm, ImportForm, JudgmentForm
 from thads.models import ImportRun, Unit
@@ -36,6 +36,16 @@ def _nav():
         "failed": _("Bị dừng")}, "level_labels": {"error": _("Lỗi"), "warning": _("Cảnh báo"), "info": _("Ghi chú")}}
 
 
+@bp.url_value_preprocessor
+def _upload_limits(endpoint, _values):
+    """This slice's uploads are larger than the app-wide 1 MiB: raise the limit (Flask 3.1's
+    per-request ``max_content_length``) for these views only, before anything reads the body —
+    URL value preprocessors run before every ``before_request`` (the CSRF check, the NUL check)."""
+    limit = {"intake.import_index": UPLOAD_LIMIT, "intake.judgment": PDF_LIMIT}.get(endpoint)
+    if limit and request.method == "POST":
+        request.max_content_length = limit
+
+
 def _importer():
     if not can(current_user, "import"):
         abort(403)
@@ -54,8 +64,6 @@ def _units():
 @reauth_required
 def import_index():
     _importer()
-    if request.method == "POST":
-        request.max_content_length = UPLOAD_LIMIT  # Flask 3.1: this view's own body limit
     form = ImportForm()
     form.unit.choices = [(u.code, f"{u.code} — {u.name}") for u in _units()]
     if form.validate_on_submit():
@@ -68,6 +76,7 @@ def import_index():
             try:
                 content = upload.read()
                 mapping = columns.load_mapping(form.mapping.data.read() if form.mapping.data else None)
+                upload.close()
                 unit = services.unit_by_code(form.unit.data)
                 today = clock.today()
                 analysis = services.analyse(content, upload.filename, unit, mapping, today)
@@ -192,8 +201,6 @@ def _buffer(data: bytes):
 def judgment():
     if not can(current_user, "register"):
         abort(403)
-    if request.method == "POST":
-        request.max_content_length = PDF_LIMIT
     form = JudgmentForm()
     reading = None
     token = None
@@ -207,7 +214,9 @@ def judgment():
         problem = False
         try:
             if upload and getattr(upload, "filename", ""):
-                text = pdf_text(upload.read())
+                raw = upload.read()
+                upload.close()
+                text = pdf_text(raw)
         except PdfProblem as exc:
             flash(str(exc), "danger")
             text, problem = "", True
@@ -227,9 +236,3 @@ def judgment():
     return render_template("intake/judgment.html", form=form, reading=reading, token=token, sources=sources)
 
 
-
-# The uploads are larger than the app-wide body limit: the global CSRF check (which reads the
-# form before the view can raise the limit) is skipped for these two views, and the forms check
-# their own CSRF token (FlaskForm) once the view has set ``request.max_content_length``.
-csrf.exempt(import_index)
-csrf.exempt(judgment)

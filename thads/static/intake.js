@@ -29,16 +29,13 @@
       .then(function (s) {
         show(s);
         if (ended[s.status]) {
-          if (box.getAttribute("data-initial") !== s.status) { window.location.reload(); }
+          // The page was drawn before the end: draw it again with the final counts.
+          if (box.getAttribute("data-rendered-status") !== s.status) { window.location.reload(); }
           return;
         }
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });
   }
-  fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (s) {
-    box.setAttribute("data-initial", s.status);
-    show(s);
-    if (!ended[s.status]) { setTimeout(poll, 1000); }
-  });
+  poll();
 })();
