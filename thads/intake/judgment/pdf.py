@@ -35,6 +35,21 @@ def pdf_text(content: bytes) -> str:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise PdfProblem(f"Không đọc được tệp PDF ({type(exc).__name__}).") from None
+    text = unwrap(text)
     if len(text.strip()) < 40:
         raise PdfProblem("Tệp PDF không có lớp chữ (có thể là bản quét); hãy dán văn bản bản án vào ô bên dưới.")
     return text
+
+
+def unwrap(text: str) -> str:
+    """Join the lines a PDF wrapped inside a sentence ("… xã Hương Nộn,⏎huyện Tam Nông …"): a line
+    that does not end a sentence or a heading, followed by one that starts in lower case."""
+    lines = text.splitlines()
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1].rstrip() and not out[-1].rstrip().endswith((".", ";", ":", "!", "?")) \
+                and line[:1].islower():
+            out[-1] = out[-1].rstrip() + " " + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)

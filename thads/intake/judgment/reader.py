@@ -601,9 +601,10 @@ def _fees(text: str, s: int, sentence: str, amounts, aliases) -> list[Obligation
         if re.search(r"(hoàn trả|trả lại|nhận lại)[^0-9]{0,60}$", before, re.IGNORECASE):
             continue
         around = sentence[a_e:a_e + 60]
-        kind_m = re.search(r"án phí[^.;,0-9]{0,40}?(?:sơ thẩm|phúc thẩm)|lệ phí[^.;,0-9]{0,30}", around, re.IGNORECASE) \
-            or re.search(r"án phí[^.;,0-9]{0,40}?(?:sơ thẩm|phúc thẩm)", sentence[:a_s], re.IGNORECASE)
-        desc = "Án phí" if not kind_m else kind_m.group().strip().capitalize()
+        kind_m = re.search(r"án\s+phí[^.;,0-9]{0,40}?(?:sơ\s+thẩm|phúc\s+thẩm)|lệ\s+phí[^.;,0-9]{0,30}", around,
+                           re.IGNORECASE) \
+            or re.search(r"án\s+phí[^.;,0-9]{0,40}?(?:sơ\s+thẩm|phúc\s+thẩm)", sentence[:a_s], re.IGNORECASE)
+        desc = "Án phí" if not kind_m else " ".join(kind_m.group().split()).capitalize()
         # The one who pays: the party named last before the amount.
         low_pos = len(fold(sentence[:a_s]))
         named = [name for a, _b, name in mentions if a < low_pos]
