@@ -16,7 +16,7 @@ from thads.cases.forms import CaseForm
 from thads.extensions import db
 from thads.forms import MoneyField, VNDateField, add_transition_inputs, choices
 from thads.i18n import current_locale, localized
-from thads.services import clock, idempotency, lifecycle, queries
+from thads.services import clock, idempotency, lifecycle, prefill, queries
 from thads.services.cases import register_case
 from thads.services.deadlines import ACT_KINDS
 from thads.services.errors import Conflict, InvalidInput, ServiceError
@@ -46,10 +46,14 @@ def case_list():
 @bp.route("/cases/new", methods=["GET", "POST"])
 @login_required
 def new_case():
-    form = CaseForm()
+    # ?prefill=<token>: the judgment reader's findings (thads.services.prefill), shown for checking.
+    prefilled = prefill.load(current_user, "case", request.args.get("prefill")) if request.method == "GET" else None
+    form = CaseForm(data=prefilled) if prefilled else CaseForm()
     problems: dict[str, str] = {}
     if request.method == "GET":
         form.submission_key.data = uuid.uuid4().hex
+        if prefilled:
+            flash(_("Phiếu đã được điền sẵn từ bản án; hãy kiểm tra từng ô trước khi thụ lý."), "info")
     if form.validate_on_submit():
         try:
             # One case per opened form: a double click or a resubmitted page finds the key taken.

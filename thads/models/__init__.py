@@ -6,6 +6,7 @@ from thads.models.cases import Case, Obligation, Party, Payment, stat_year_of
 from thads.models.deadlines import Deadline
 from thads.models.events import CaseEvent
 from thads.models.idempotency import IdempotencyKey
+from thads.models.intake import FormPrefill, ImportedCase, ImportRun
 from thads.models.notifications import Notification
 from thads.models.proposals import Proposal
 from thads.models.targets import Target
@@ -14,7 +15,7 @@ from thads.models.users import ROLES, ApiToken, LoginSession, User, UserRole
 
 __all__ = [
     "ApiToken", "AuditAnchor", "AuditAnchorHead", "CalendarDay", "Case", "CaseEvent", "Deadline",
-    "IdempotencyKey", "LoginSession", "Notification",
+    "FormPrefill", "IdempotencyKey", "ImportRun", "ImportedCase", "LoginSession", "Notification",
     "Obligation", "Party", "Payment", "Proposal", "ROLES", "Target", "Unit", "User", "UserRole",
     "stat_year_of", "utcnow",
 ]

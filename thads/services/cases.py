@@ -9,7 +9,7 @@ from thads.extensions import db
 from thads.models import Case, Obligation, Party, Unit, User, stat_year_of
 from thads.services import audit, clock
 from thads.services.errors import Forbidden, InvalidInput
-from thads.services.permissions import roles_for
+from thads.services.permissions import can, roles_for
 from thads.services.scope import in_scope
 from thads.services.values import MAX_MONEY, fold
 
@@ -54,11 +54,14 @@ def clean_case_input(raw: dict, today: date | None = None) -> tuple[dict, dict[s
     return clean, errors
 
 
-def register_case(actor: User, raw: dict, *, today: date | None = None) -> Case:
+def register_case(actor: User, raw: dict, *, today: date | None = None, number: int | None = None,
+                  imported: dict | None = None) -> Case:
     """Register a case from validated input; writes the case, its first event and deadlines.
 
     A repeated submit (double click, network retry) is answered by the caller's idempotency key
-    (``thads.services.idempotency``), claimed in the same transaction.
+    (``thads.services.idempotency``), claimed in the same transaction. An import of an existing
+    register (``thads.intake``) gives the register ``number`` the case already has and
+    ``imported`` (``{"imported": True, "source": …}``), which the first event records.
     """
     from thads.services import deadlines as deadline_service
 
@@ -79,11 +82,20 @@ def register_case(actor: User, raw: dict, *, today: date | None = None) -> Case:
 
     received_on = clean["received_on"]
     year = stat_year_of(received_on)
-    # Serialise numbering per unit (PostgreSQL row lock; SQLite serialises writers anyway).
-    db.session.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
-    last = db.session.scalar(
-        select(func.max(Case.number)).where(Case.unit_id == unit.id, Case.stat_year == year)
-    )
+    if number is not None:
+        if imported is None or not can(actor, "import"):
+            raise Forbidden("Chỉ việc nhập sổ thụ lý mới giữ số thụ lý có sẵn.")
+        taken = db.session.scalar(select(Case.id).where(Case.unit_id == unit.id, Case.stat_year == year,
+                                                        Case.number == number))
+        if taken is not None:
+            raise InvalidInput(f"Số thụ lý {number}/{year} đã có.", fields={"number": "Đã có."})
+        last = number - 1
+    else:
+        # Serialise numbering per unit (PostgreSQL row lock; SQLite serialises writers anyway).
+        db.session.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
+        last = db.session.scalar(
+            select(func.max(Case.number)).where(Case.unit_id == unit.id, Case.stat_year == year)
+        )
     from workflows import law_for, workflow_for
 
     wf = workflow_for(received_on)
@@ -104,7 +116,7 @@ def register_case(actor: User, raw: dict, *, today: date | None = None) -> Case:
     event = audit.append_event(
         case, actor, "registered", received_on, to_state=case.state,
         inputs={"kind": case.kind, "number": case.display_number, "amount_total": case.amount_total,
-                "interim": case.interim},
+                "interim": case.interim, **(imported or {})},
         legal_basis=None, amount_delta=case.amount_total,
     )
     from thads.services.lifecycle import context_for

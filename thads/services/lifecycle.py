@@ -95,8 +95,13 @@ def check_version(case: Case, version) -> None:
 
 @conflict_on_stale
 def apply_transition(actor: User, case_id: int, trigger: str, *, on=None, version=None,
-                     inputs: dict | None = None, today: date | None = None) -> Case:
+                     inputs: dict | None = None, today: date | None = None, imported: dict | None = None) -> Case:
+    """Take ``trigger`` on the case (the six steps above). ``imported`` (an import of an existing
+    register, ``thads.intake``) records a step taken before the system was used: the importing
+    administrator records it instead of the role the step needs, and the event's inputs carry
+    the mark (``{"imported": True, "source": …}``)."""
     today = today or clock.today()
+    _check_import(actor, imported)
     case = get_case(actor, case_id, for_update=True)
     check_version(case, version)
     on = check_event_date(case, on, today)
@@ -109,7 +114,7 @@ def apply_transition(actor: User, case_id: int, trigger: str, *, on=None, versio
     clean, errors = wm.validate_inputs(transition, inputs or {}, on=on)
     if errors:
         raise InvalidInput("Thông tin nhập chưa hợp lệ.", fields=errors)
-    if not role_allows(actor, transition.required_role(clean)):
+    if imported is None and not role_allows(actor, transition.required_role(clean)):
         raise Forbidden("Thao tác này thuộc thẩm quyền của Thủ trưởng cơ quan thi hành án.")
     officer = None
     if "officer" in clean and clean["officer"] is not None:
@@ -148,7 +153,7 @@ def apply_transition(actor: User, case_id: int, trigger: str, *, on=None, versio
 
     event = audit.append_event(
         case, actor, "transition", on, trigger=trigger, from_state=from_state, to_state=new_state,
-        inputs=clean, legal_basis=transition.legal_basis,
+        inputs={**clean, **(imported or {})}, legal_basis=transition.legal_basis,
     )
     dl.close(case, transition.closes, event)
     if transition.cancels_open or wf.state(new_state).final:
@@ -161,10 +166,12 @@ def apply_transition(actor: User, case_id: int, trigger: str, *, on=None, versio
 
 @conflict_on_stale
 def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number: str | None = None,
-                   kind: str = "collection", version=None, today: date | None = None) -> Payment:
+                   kind: str = "collection", version=None, today: date | None = None,
+                   imported: dict | None = None) -> Payment:
     """Record money collected (thu), paid out (chi) or reduced (giảm) on a case."""
     today = today or clock.today()
-    if not actor.has_role(*PAYMENT_ROLES):
+    _check_import(actor, imported)
+    if imported is None and not actor.has_role(*PAYMENT_ROLES):
         raise Forbidden("Bạn không có quyền ghi nhận thu, chi tiền thi hành án.")
     case = get_case(actor, case_id, for_update=True)
     check_version(case, version)
@@ -203,7 +210,7 @@ def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number
     case.last_event_on = on
     event = audit.append_event(
         case, actor, "payment", on, trigger=kind, from_state=case.state, to_state=case.state,
-        inputs={"amount": value, "kind": kind, "receipt_number": receipt_number},
+        inputs={"amount": value, "kind": kind, "receipt_number": receipt_number, **(imported or {})},
         amount_delta=value,
     )
     if kind == "collection":
@@ -217,11 +224,12 @@ def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number
 
 @conflict_on_stale
 def record_act(actor: User, case_id: int, kind: str, *, on=None, version=None,
-               today: date | None = None) -> Case:
+               today: date | None = None, imported: dict | None = None) -> Case:
     """Record an act that meets a deadline without changing the case's state: the case file
     was opened (ND62 Art 8 / D152 Art 12), the decision was sent to the procuracy (Art 38)."""
     today = today or clock.today()
-    if not actor.has_role(*roles_for("act")):
+    _check_import(actor, imported)
+    if imported is None and not actor.has_role(*roles_for("act")):
         raise Forbidden("Bạn không có quyền ghi nhận việc này.")
     case = get_case(actor, case_id, for_update=True)
     check_version(case, version)
@@ -233,7 +241,7 @@ def record_act(actor: User, case_id: int, kind: str, *, on=None, version=None,
         raise InvalidTransition("Không có thời hạn đang mở cho việc này.", reason="no_open_deadline")
     case.last_event_on = on
     event = audit.append_event(case, actor, "act", on, trigger=kind, from_state=case.state, to_state=case.state,
-                               inputs={"kind": kind}, legal_basis=rows[0].legal_basis)
+                               inputs={"kind": kind, **(imported or {})}, legal_basis=rows[0].legal_basis)
     dl.close(case, [kind], event)
     dl.refresh_next_due(case)
     db.session.flush()
@@ -242,10 +250,11 @@ def record_act(actor: User, case_id: int, kind: str, *, on=None, version=None,
 
 @conflict_on_stale
 def mark_obligation_done(actor: User, case_id: int, obligation_id: int, *, on=None, version=None,
-                         today: date | None = None) -> Case:
+                         today: date | None = None, imported: dict | None = None) -> Case:
     """Record that a non-money obligation (hand over a house, return an object…) was carried out."""
     today = today or clock.today()
-    if not actor.has_role(*OFFICER_ROLES):
+    _check_import(actor, imported)
+    if imported is None and not actor.has_role(*OFFICER_ROLES):
         raise Forbidden("Bạn không có quyền cập nhật kết quả thi hành nghĩa vụ.")
     case = get_case(actor, case_id, for_update=True)
     check_version(case, version)
@@ -262,9 +271,18 @@ def mark_obligation_done(actor: User, case_id: int, obligation_id: int, *, on=No
     case.last_event_on = on
     audit.append_event(case, actor, "edited", on, trigger="obligation_done", from_state=case.state,
                        to_state=case.state, inputs={"obligation_id": obligation.id,
-                                                    "description": obligation.description})
+                                                    "description": obligation.description,
+                                                    **(imported or {})})
     db.session.flush()
     return case
+
+
+def _check_import(actor: User, imported: dict | None) -> None:
+    """Only an administrator's import records steps on others' behalf (``permissions`` "import")."""
+    from thads.services.permissions import can
+
+    if imported is not None and not can(actor, "import"):
+        raise Forbidden("Chỉ quản trị viên mới được nhập lịch sử hồ sơ từ sổ thụ lý.")
 
 
 def _resolve_officer(case: Case, username: str | int) -> User:

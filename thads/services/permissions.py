@@ -23,6 +23,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "reports": ("supervisor", "head", "deputy", "inspector", "admin"),
     "targets": ("admin",),
     "admin": ("admin",),
+    "import": ("admin",),  # nhập sổ thụ lý (issue 13): the history is recorded as imported
 }
 
 

@@ -44,4 +44,14 @@ def ping() -> None:
     """Does nothing: a health check, and the benchmark's measure of the broker's own cost."""
 
 
-ALL = (deliver, ping)
+# An import of a register (issue 13): long, committed in batches, resumable — a retry after a lost
+# worker continues where the last committed batch ended (thads.intake.runner).
+@dramatiq.actor(queue_name=tasks.QUEUE, max_retries=3, time_limit=6 * 3600 * 1000)
+def import_cases(run_id: int) -> None:
+    """Import (or resume) register import run ``run_id``."""
+    from thads.intake import runner
+
+    runner.execute(run_id)
+
+
+ALL = (deliver, ping, import_cases)
