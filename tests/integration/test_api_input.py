@@ -227,3 +227,18 @@ def test_a_nul_byte_in_a_web_search_or_form_is_a_clear_400(app, world, client):
     for url in ("/search?q=a%00b", "/cases?q=%00", "/worklist?state=%00"):
         resp = client.get(url)
         assert resp.status_code == 400 and "ký tự không hợp lệ" in resp.get_data(as_text=True), url
+
+
+def test_a_refused_request_does_not_use_up_its_idempotency_key(app, world):
+    """The key is stored with the work or not at all: after a 422 the same key still registers
+    (on SQLite too, where a savepoint taken before the first write used to commit the key)."""
+    from thads.models import Case, IdempotencyKey
+
+    client = app.test_client()
+    headers = {**api_token(world.clerk_a), "Idempotency-Key": "retry-after-fix-0001"}
+    bad = client.post("/api/v1/cases", headers=headers, json=case_input(parties=[{"role": "creditor", "name": "X"}]))
+    _assert_error(bad, 422, "invalid_input")
+    assert _count(IdempotencyKey) == 0
+    good = client.post("/api/v1/cases", headers=headers, json=case_input())
+    assert good.status_code == 201 and "Idempotent-Replayed" not in good.headers
+    assert _count(Case) == 1 and _count(IdempotencyKey) == 1

@@ -34,6 +34,7 @@ def register_batch(user: User, items: list[tuple[str, dict]], serialize) -> list
     from thads.services.cases import register_case
 
     results = []
+    idempotency.open_transaction()  # each item's savepoint must be inside the batch's transaction
     for index, (key, raw_case) in enumerate(items):
         try:
             with db.session.begin_nested():

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, false, select, update
 from sqlalchemy.exc import IntegrityError
 
 from thads.extensions import db
@@ -52,9 +52,19 @@ def fingerprint(method: str, path: str, body) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def open_transaction() -> None:
+    """Make sure a database transaction is open before a SAVEPOINT. pysqlite begins one only at
+    the first write: a SAVEPOINT taken before that is a transaction of its own, whose RELEASE
+    commits at once — a claimed key would then outlive the work it protects when that fails.
+    A write that changes nothing opens the transaction (PostgreSQL has one already)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(IdempotencyKey).where(false()).values(key=IdempotencyKey.key))
+
+
 def claim(user: User, key: str, *, method: str, path: str, digest: str) -> IdempotencyKey | Replay:
     """Reserve ``key`` for this request in the current transaction, or return the first
     request's outcome. The same key with a different request is refused (422)."""
+    open_transaction()
     existing = _find(user.id, key)
     if existing is None:
         row = IdempotencyKey(user_id=user.id, key=key, method=method.upper(), path=path[:255],
