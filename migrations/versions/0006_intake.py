@@ -4,14 +4,14 @@
 * ``imported_case``: the file row each imported case came from (row number and hash);
 * ``form_prefill``: registration data read from a judgment, per user, until the form opens.
 
-Revision ID: 0009_intake
+Revision ID: 0006_intake
 Revises: 0005_hardening
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0009_intake"
+revision = "0006_intake"
 down_revision = "0005_hardening"
 branch_labels = None
 depends_on = None
