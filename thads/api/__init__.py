@@ -5,3 +5,4 @@ bp = Blueprint("api", __name__)
 
 from thads.api import views
 from thads.api import notifications
+from thads.api import measures

@@ -255,6 +255,9 @@ EVENT_LABELS = {
     "registered": _l("Thụ lý"), "reassigned": _l("Thay đổi chấp hành viên"), "proposal": _l("Đề xuất"),
     "collection": _l("Thu tiền"), "payout": _l("Chi trả"), "reduction": _l("Miễn, giảm"),
     "obligation_done": _l("Đã thi hành nghĩa vụ không phải tiền"),
+    # Issue 11 (their details are on the measure, plan and hard-case pages).
+    "measure": _l("Biện pháp bảo đảm, cưỡng chế"), "coercion": _l("Kế hoạch cưỡng chế"),
+    "hard_case": _l("Việc khó khăn, phức tạp"), "committee": _l("Ban chỉ đạo thi hành án dân sự"),
 }
 
 

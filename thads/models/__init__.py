@@ -6,6 +6,18 @@ from thads.models.cases import Case, Obligation, Party, Payment, stat_year_of
 from thads.models.deadlines import Deadline
 from thads.models.events import CaseEvent
 from thads.models.idempotency import IdempotencyKey
+from thads.models.measures import (
+    CoercionDispatch,
+    CoercionExcludedDay,
+    CoercionPlan,
+    CommitteeAgency,
+    CommitteeMeeting,
+    CommitteeTask,
+    HardCase,
+    HardCaseReview,
+    Measure,
+    MeasureStep,
+)
 from thads.models.notifications import Notification
 from thads.models.proposals import Proposal
 from thads.models.targets import Target
@@ -13,8 +25,9 @@ from thads.models.units import Unit
 from thads.models.users import ROLES, ApiToken, LoginSession, User, UserRole
 
 __all__ = [
-    "ApiToken", "AuditAnchor", "AuditAnchorHead", "CalendarDay", "Case", "CaseEvent", "Deadline",
-    "IdempotencyKey", "LoginSession", "Notification",
+    "ApiToken", "AuditAnchor", "AuditAnchorHead", "CalendarDay", "Case", "CaseEvent", "CoercionDispatch",
+    "CoercionExcludedDay", "CoercionPlan", "CommitteeAgency", "CommitteeMeeting", "CommitteeTask", "Deadline",
+    "HardCase", "HardCaseReview", "IdempotencyKey", "LoginSession", "Measure", "MeasureStep", "Notification",
     "Obligation", "Party", "Payment", "Proposal", "ROLES", "Target", "Unit", "User", "UserRole",
     "stat_year_of", "utcnow",
 ]
