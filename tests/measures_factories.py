@@ -18,11 +18,11 @@ def enforcing_case(w, *, n: int = 1, obligations: list[dict] | None = None, offi
 
     if obligations is not None:
         overrides["obligations"] = obligations
-    case = make_case(w.officer_a, today=D("2026-05-04"), **overrides)
+    actor = getattr(w, officer)
+    case = make_case(actor, today=D("2026-05-04"), **overrides)  # registered in the officer's office
     head = w.head_a if case.unit_id == w.office_a.id else w.head_b
     lifecycle.apply_transition(head, case.id, "decide", on="2026-05-05", today=D("2026-05-05"),
                                inputs={"decision_number": f"{n}/QĐ-CCTHADS", "officer": officer})
-    actor = getattr(w, officer)
     if close_acts:
         for act in ("case_file", "procuracy"):
             lifecycle.record_act(actor, case.id, act, on="2026-05-06", today=D("2026-05-06"))
