@@ -372,8 +372,8 @@ class CoercionLimits:
 
 COERCION_LIMITS: dict[str, CoercionLimits] = {
     LAW_2008: CoercionLimits(LAW_2008, 22, 6, 15, f"Khoản 2 Điều 46 {_B08}", f"{_E08}, Art 46(2)"),
-    LAW_2025: CoercionLimits(LAW_2025, 22, 6, 15, f"{_B25} (quy định về thời gian không cưỡng chế)",
-                             "Law 106/2025 (days without coercion)"),
+    LAW_2025: CoercionLimits(LAW_2025, 22, 6, 15, f"{_B25}, như khoản 2 Điều 46 Luật THADS 2008",
+                             "Law 106/2025, as Enforcement Law 2008 Art 46(2)"),
 }
 
 
