@@ -221,8 +221,9 @@ def test_the_api_starts_a_measure_records_steps_and_lists_them_with_deadlines_in
     valuation = next(d for d in got["deadlines"] if d["kind"] == "valuation")
     assert valuation["status"] == "met" and valuation["measure_id"] == m["id"]
     assert "Khoản 2 Điều 98" in valuation["explanation"]
-    listed = client.get(f"/api/v1/cases/{case.id}/measures", headers=headers).get_json()
-    assert [x["steps"][-1]["trigger"] for x in listed["items"]] == ["valuation_contract"]
+    assert [s["trigger"] for s in got["measures"][0]["steps"]] == ["start", "valuation_contract"]
+    one = client.get(f"/api/v1/cases/{case.id}/measures/{m['id']}", headers=headers).get_json()
+    assert one["state"] == "valuation_contracted" and one["deadlines"][0]["status"] == "met"
     # Another office's user sees nothing of it.
     other = api_token(world.officer_b)
     assert client.get(f"/api/v1/cases/{case.id}/measures/{m['id']}", headers=other).status_code == 404

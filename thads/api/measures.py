@@ -1,4 +1,9 @@
-"""API: enforcement measures of a case — list, start, read one, record a step (issue 11)."""
+"""API: enforcement measures of a case — start one, read one, record a step (issue 11).
+
+The case's measures are listed, with their deadlines, by ``GET /cases/{case_id}``. There is no
+``GET /cases/{case_id}/measures``: werkzeug answers 405 instead of 404 for an out-of-range id on a
+path that has a rule for another method, which would break the documented answers.
+"""
 from __future__ import annotations
 
 from thads.api.serialize import measure_json
@@ -7,13 +12,6 @@ from thads.measures import services as measures
 from thads.schemas import responses
 from thads.schemas.measures import MeasureIn, MeasureStepIn
 from thads.services.scope import get_case
-
-
-@operation("get", "/cases/{case_id}/measures", summary="The case's enforcement measures with their deadlines",
-           ok=(200, "every measure of the case", responses.MeasureList))
-def list_measures(user, _body, _query, case_id: int):
-    case = get_case(user, case_id)
-    return {"items": [measure_json(v) for v in measures.case_measures(case)]}, 200
 
 
 @operation("post", "/cases/{case_id}/measures", summary="Start a security or coercive measure on an enforcing case",

@@ -119,10 +119,6 @@ class MeasureOut(Out):
     next_steps: list[TransitionOut]
 
 
-class MeasureList(Out):
-    items: list[MeasureOut]
-
-
 class Judgment(Out):
     court: str
     number: str
