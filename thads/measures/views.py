@@ -242,7 +242,8 @@ def _render_plan(p, forms, status: int = 200):
     return render_template("measures/plan.html", p=p, case=case, forms=forms, sent=sent,
                            recipients=labels_of(RECIPIENTS), police=labels_of(POLICE_STATUSES),
                            outcomes=labels_of(COERCION_OUTCOMES), bearers=labels_of(COST_BEARERS),
-                           statuses=plan_statuses(), supported=coercion.police_supported(p)), status
+                           statuses=plan_statuses(), supported=coercion.police_supported(p),
+                           today=clock.today()), status
 
 
 @bp.route("/coercion/plans/<int:plan_id>/<action>", methods=["POST"])
