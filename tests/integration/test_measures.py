@@ -144,10 +144,10 @@ def test_a_measure_with_bad_inputs_is_refused_with_its_message_and_saves_nothing
 
 
 def test_measures_only_on_an_enforcing_case_and_head_only_steps_only_for_heads(world):
+    from tests.factories import make_case
     from thads.extensions import db
     from thads.measures import services as measures
     from thads.services.errors import Forbidden, InvalidTransition
-    from tests.factories import make_case
 
     fresh = make_case(world.officer_a, today=D("2026-05-04"))
     with pytest.raises(InvalidTransition, match="Có điều kiện thi hành"):
