@@ -150,3 +150,33 @@ def test_a_coercion_plan_is_drafted_approved_sent_and_on_the_units_calendar_then
     pp.emulate_media(media="print")
     assert not pp.is_visible("[data-testid=report-xlsx]")  # the printable page hides the controls
     province.shot("m08-committee-report-print")
+
+
+def test_the_officer_seizes_a_house_from_the_case_page_and_the_panel_shows_the_next_step_and_due_date(
+        data, session_for):
+    from thads.extensions import db
+    from thads.models import Deadline, Measure
+    from thads.services.deadlines import calendar
+
+    officer = session_for("officer_a")
+    page = officer.page
+    officer.goto(f"/cases/{data.case_id}")
+    page.click("[data-testid=new-measure]")
+    page.click("[data-testid=kind-seize_sell]")
+    page.wait_for_selector("[data-testid=measure-form]")
+    page.fill("[data-testid=in_asset]", "Nhà và đất tại thửa 123, phường Tiên Cát")
+    page.select_option("[data-testid=in_asset_class]", "immovable")
+    page.select_option("[data-testid=in_price_basis]", "valuation")
+    officer.shot("m09-seize-form")
+    page.click("[data-testid=submit]")
+    page.wait_for_selector("[data-testid=measure-deadlines] tr[data-kind=valuation][data-status=open]")
+    assert "Khoản 2 Điều 98" in page.inner_text("[data-testid=measure-deadlines]") or \
+        "Điều 82–83" in page.inner_text("[data-testid=measure-deadlines]")
+    measure = db.session.scalars(db.select(Measure)).one()
+    due = db.session.scalars(db.select(Deadline.due_on).where(Deadline.measure_id == measure.id)).one()
+    assert due == calendar().add_working_days(data.today, 5)
+    officer.goto(f"/cases/{data.case_id}")
+    row = page.wait_for_selector(f"[data-testid=measures] tr[data-measure-id='{measure.id}']")
+    assert "Ký hợp đồng thẩm định giá" in row.inner_text() and due.strftime("%d/%m/%Y") in row.inner_text()
+    page.wait_for_selector("[data-testid=deadlines] tr[data-kind=valuation][data-status=open]")
+    officer.shot("m10-case-page-measures-panel")
