@@ -308,7 +308,11 @@ def test_the_reviews_figures_reproduce_a_hand_computed_scenario_and_drill_down_t
     from thads.models import Unit
     from thads.services.stats import Period
 
+    from thads.services.audit_verify import verify
+
     c1, c2, c3, c4, ag = _scenario(world)
+    # The whole audit trail still verifies (chains, money replay, nearest deadlines).
+    assert verify().findings == []
     province = db.session.get(Unit, world.province.id)
     office_a = db.session.get(Unit, world.office_a.id)
     year = Period(2026, 12, D("2026-09-30"))
