@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from thads.auth import bp as auth_bp
     from thads.cases import bp as cases_bp
     from thads.intake import bp as intake_bp
+    from thads.measures import bp as measures_bp
     from thads.notifications import bp as notifications_bp
     from thads.reports import bp as reports_bp
     from thads.supervision import bp as supervision_bp
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(intake_bp, url_prefix="/intake")
+    app.register_blueprint(measures_bp)
 
 
 def register_commands(app: Flask) -> None:

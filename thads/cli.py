@@ -148,7 +148,7 @@ def calendar_add(on, kind, note):
 # Each slice that has commands exposes ``COMMANDS`` (a list of click commands/groups) in its
 # ``cli`` module; they are registered here so the composition root stays in one place.
 SLICE_CLI_MODULES = ("thads.tasks.cli", "thads.worklist.cli", "thads.reports.cli", "thads.audit.cli",
-                     "thads.intake.cli")
+                     "thads.intake.cli", "thads.measures.cli")
 
 
 def register(app: Flask) -> None:

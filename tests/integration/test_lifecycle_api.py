@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import threading
 
 import pytest
@@ -237,7 +238,7 @@ def test_the_openapi_document_lists_every_api_route(app):
     actual = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1") and not rule.rule.endswith("openapi.json"):
-            path = rule.rule.replace("<int:case_id>", "{case_id}")
+            path = re.sub(r"<int:(\w+)>", r"{\1}", rule.rule)  # case_id, measure_id…
             for m in rule.methods - {"HEAD", "OPTIONS"}:
                 actual.add((path, m))
     assert actual == documented

@@ -6,3 +6,4 @@ bp = Blueprint("api", __name__)
 from thads.api import views
 from thads.api import notifications
 from thads.api import batch
+from thads.api import measures

@@ -260,6 +260,16 @@ EVENT_LABELS = {
     "registered": _l("Thụ lý"), "reassigned": _l("Thay đổi chấp hành viên"), "proposal": _l("Đề xuất"),
     "collection": _l("Thu tiền"), "payout": _l("Chi trả"), "reduction": _l("Miễn, giảm"),
     "obligation_done": _l("Đã thi hành nghĩa vụ không phải tiền"),
+    # Issue 11 (their details are on the measure, plan and hard-case pages).
+    "measure": _l("Biện pháp bảo đảm, cưỡng chế"), "coercion": _l("Kế hoạch cưỡng chế"),
+    "hard_case": _l("Việc khó khăn, phức tạp"), "committee": _l("Ban chỉ đạo thi hành án dân sự"),
+    "plan_drafted": _l("Lập kế hoạch cưỡng chế"), "plan_approved": _l("Duyệt kế hoạch cưỡng chế"),
+    "plan_sent": _l("Gửi kế hoạch cưỡng chế"), "police_requested": _l("Đề nghị Công an bảo vệ cưỡng chế"),
+    "police_plan_received": _l("Nhận kế hoạch bảo vệ của Công an"),
+    "police_forces_confirmed": _l("Công an xác nhận lực lượng bảo vệ"), "plan_postponed": _l("Hoãn cưỡng chế"),
+    "plan_cancelled": _l("Hủy kế hoạch cưỡng chế"), "plan_outcome": _l("Kết quả cưỡng chế"),
+    "task_given": _l("Ban chỉ đạo giao nhiệm vụ"), "task_answered": _l("Cơ quan thành viên trả lời nhiệm vụ"),
+    "concluded": _l("Kết luận của Ban chỉ đạo"),
 }
 
 

@@ -34,6 +34,8 @@ class Deadline(db.Model):
     opened_by_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_event.id"))
     closed_by_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_event.id"))
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # The enforcement measure whose step opened it (issue 11); None for the procedure's own.
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measure.id", ondelete="SET NULL"), index=True)
     # Why the due date is what it is now (set when recomputed after a calendar change).
     recomputed_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

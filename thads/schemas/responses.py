@@ -52,6 +52,7 @@ class DeadlineOut(Out):
     rule: str
     legal_basis: str
     explanation: str
+    measure_id: int | None = Field(None, description="the enforcement measure whose step opened it (issue 11)")
 
 
 class InputOut(Out):
@@ -80,6 +81,42 @@ class EventOut(Out):
     legal_basis: str | None
     actor_id: int | None
     created_at: dt.datetime
+
+
+class MeasureStepOut(Out):
+    trigger: str
+    label: str
+    on: dt.date
+    from_state: str
+    to_state: str
+    inputs: dict[str, Any]
+    legal_basis: str | None
+
+
+class MeasureOut(Out):
+    """An enforcement measure: its kind, current step, deadlines, the steps taken and those it can
+    take next (issue 11)."""
+
+    id: int
+    case_id: int
+    kind: str
+    category: str = Field(description="security (bảo đảm) or coercive (cưỡng chế)")
+    label: str
+    state: str
+    state_label: str
+    law: str
+    subject: str
+    asset_class: str | None
+    current_price: int | None
+    sold_price: int | None
+    proceeds: int
+    started_on: dt.date
+    last_step_on: dt.date
+    closed_on: dt.date | None
+    version: int
+    deadlines: list[DeadlineOut]
+    steps: list[MeasureStepOut]
+    next_steps: list[TransitionOut]
 
 
 class Judgment(Out):
@@ -114,6 +151,7 @@ class CaseOut(CaseBrief):
     deadlines: list[DeadlineOut]
     transitions: list[TransitionOut]
     events: list[EventOut]
+    measures: list[MeasureOut] = Field(default_factory=list, description="enforcement measures (issue 11)")
 
 
 class CasePage(Out):

@@ -12,7 +12,7 @@ from thads.models import CalendarDay, Case, CaseEvent, Deadline
 from thads.models.cases import NO_DEADLINE
 from workflows import WORKFLOWS, PlannedDeadline, plan_initial, plan_transition
 from workflows.calendar import WorkingCalendar
-from workflows.rules import RULES, due_date, rule_for
+from workflows.rules import PARTY_ACTORS, RULES, due_date, rule_for
 
 # Other processes see a calendar change within this many seconds; the process that made the
 # change (and recomputed the deadlines) forgets its copy at once.
@@ -80,9 +80,9 @@ def open_for_transition(case: Case, wf, transition, ctx, inputs: dict, event: Ca
 def close(case: Case, kinds, event: CaseEvent) -> None:
     """Close the open deadlines of ``kinds``: met when acted on by the due date, else missed."""
     for row in open_rows(case, kinds):
-        # A period that runs for the debtor (the voluntary period) cannot be missed by the
-        # agency: acting after it has elapsed is the procedure, not a delay.
-        debtor_period = rule_for(row.kind, row.basis_on, row.variant).actor == "debtor"
+        # A period that runs for the debtor (the voluntary period) or the parties (asking for a
+        # re-valuation) cannot be missed by the agency: acting after it is the procedure.
+        debtor_period = rule_for(row.kind, row.basis_on, row.variant).actor in PARTY_ACTORS
         row.status = "met" if debtor_period or event.on <= row.due_on else "missed"
         row.closed_on = event.on
         row.closed_by_event_id = event.id
@@ -98,9 +98,11 @@ def cancel_open(case: Case, event: CaseEvent, keep=("payout",)) -> None:
         row.closed_by_event_id = event.id
 
 
-# Periods that run for the debtor (the voluntary period): they are not the agency's work, so
-# they neither order the worklist nor count as overdue once elapsed.
-DEBTOR_KINDS = tuple(sorted({r.kind for rules in RULES.values() for r in rules.values() if r.actor == "debtor"}))
+# Periods that run for the debtor (the voluntary period) or the parties (re-valuation request,
+# agreement on the auction house): not the agency's work, so they neither order the worklist
+# nor count as overdue once elapsed.
+DEBTOR_KINDS = tuple(sorted({r.kind for rules in RULES.values() for r in rules.values()
+                             if r.actor in PARTY_ACTORS}))
 
 
 def _act_kinds() -> tuple[str, ...]:

@@ -24,6 +24,15 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "targets": ("admin",),
     "admin": ("admin",),
     "import": ("admin",),  # nhập sổ thụ lý (issue 13): the history is recorded as imported
+    # Enforcement measures and coercion (issue 11). A measure step the law reserves to the head
+    # (the exit postponement) needs "sign" as well; approving a coercion plan, marking a day
+    # without coercion and marking a hard case are the head's ("sign").
+    "measure": ("officer", "head", "deputy", "supervisor"),  # start a measure, record its steps
+    "coercion": ("officer", "head", "deputy", "supervisor"),  # draft, send, police status, outcome
+    "coercion_calendar": ("officer", "head", "deputy", "supervisor", "inspector", "clerk", "admin"),
+    "committee": ("head", "deputy", "supervisor"),  # agencies, meetings, tasks, conclusions
+    "committee_answer": ("officer", "head", "deputy", "supervisor", "clerk"),  # an agency's answer
+    "hard_cases": ("officer", "head", "deputy", "supervisor", "inspector", "admin"),  # the list, the report
 }
 
 

@@ -22,6 +22,7 @@ from thads.services.errors import InvalidInput
 from thads.services.queries import DEADLINE_KINDS, cursor_values, encode_cursor
 from thads.services.scope import cases_for
 from thads.services.values import fold
+from workflows.rules import MEASURE_DEADLINE_KINDS
 
 OPEN_STATES = tuple(s for s in CASE_STATES if s not in FINAL_STATES)
 MIN_QUERY = 2
@@ -64,7 +65,7 @@ def worklist(user: User, *, state: str | None = None, kind: str | None = None,
     today = today or clock.today()
     if state and state not in OPEN_STATES:
         raise InvalidInput("Trạng thái không hợp lệ.", fields={"state": "Không phải trạng thái đang thi hành."})
-    if kind and kind not in DEADLINE_KINDS:
+    if kind and kind not in DEADLINE_KINDS + MEASURE_DEADLINE_KINDS:  # measures' too (issue 11)
         raise InvalidInput("Loại thời hạn không hợp lệ.", fields={"kind": "Không có loại thời hạn này."})
     mine = and_(Case.officer_id == user.id, Case.state.in_(OPEN_STATES))
     if kind:
