@@ -32,6 +32,17 @@ class IdConverter(IntegerConverter):
                          max=2**31 - 1 if max is None else max, signed=signed)
 
 
+# Slices add their menu entries here (``@menu_entries``): a function of the signed-in user
+# returning ``[{"url": …, "label": …}]`` for the entries that user may open.
+MENU_ENTRIES: list = []
+
+
+def menu_entries(fn):
+    """Register a slice's menu entries (shown in the navigation after the core ones)."""
+    MENU_ENTRIES.append(fn)
+    return fn
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -55,14 +66,17 @@ def register_web_helpers(app: Flask) -> None:
         from thads.auth.forms import LogoutForm
 
         unread = 0
-        if "notifications.index" in current_app.view_functions and current_user.is_authenticated:
-            from thads.services.notifications_read import unread_count
+        menu = []
+        if current_user.is_authenticated:
+            menu = [item for entries in MENU_ENTRIES for item in entries(current_user)]
+            if "notifications.index" in current_app.view_functions:
+                from thads.services.notifications_read import unread_count
 
-            unread = unread_count(current_user)
+                unread = unread_count(current_user)
         # formdata=None: the sign-out button never reads the request body (an error page for a
         # body too large must not read it again).
         return {"logout_form": LogoutForm(formdata=None), "current_locale": select_locale(),
-                "url_endpoints": current_app.view_functions, "unread_count": unread,
+                "url_endpoints": current_app.view_functions, "unread_count": unread, "extra_nav": menu,
                 "can": lambda action: permissions.can(current_user, action)}
 
     @app.before_request

@@ -16,22 +16,27 @@ from thads.security import reauth_required
 from thads.services import clock
 from thads.services.errors import ServiceError
 from thads.services.permissions import can
+from thads.web import menu_entries
 
 UPLOAD_LIMIT = 25 * 1024 * 1024  # a register file (the app-wide default is 1 MiB)
 PDF_LIMIT = 10 * 1024 * 1024
 PROBLEMS_SHOWN = 500
 
 
-@bp.app_context_processor
-def _nav():
-    """Menu entries of this slice (base.html shows ``extra_nav``), only for those allowed."""
+@menu_entries
+def _nav(user) -> list[dict]:
+    """Menu entries of this slice, only for those allowed."""
     items = []
-    if current_user.is_authenticated:
-        if can(current_user, "register"):
-            items.append({"url": url_for("intake.judgment"), "label": _("Đọc bản án")})
-        if can(current_user, "import"):
-            items.append({"url": url_for("intake.import_index"), "label": _("Nhập sổ thụ lý")})
-    return {"extra_nav": items, "run_status_labels": {
+    if can(user, "register"):
+        items.append({"url": url_for("intake.judgment"), "label": _("Đọc bản án")})
+    if can(user, "import"):
+        items.append({"url": url_for("intake.import_index"), "label": _("Nhập sổ thụ lý")})
+    return items
+
+
+@bp.app_context_processor
+def _labels():
+    return {"run_status_labels": {
         "previewed": _("Chờ xác nhận"), "queued": _("Đang chờ"), "running": _("Đang nhập"), "done": _("Xong"),
         "failed": _("Bị dừng")}, "level_labels": {"error": _("Lỗi"), "warning": _("Cảnh báo"), "info": _("Ghi chú")}}
 

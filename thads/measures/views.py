@@ -25,6 +25,7 @@ from thads.services.scope import get_case
 from thads.services.stats import Period, report_unit
 from thads.services.values import ValueProblem, parse_date
 from thads.services.worklist import kind_labels, state_labels
+from thads.web import menu_entries
 from workflows.measures import (
     AGENCY_KINDS,
     COERCION_OUTCOMES,
@@ -67,17 +68,15 @@ def case_measures_panel(case: Case) -> dict:
     }
 
 
-@bp.app_context_processor
-def nav():
+@menu_entries
+def nav(user) -> list[dict]:
     """Menu entries of this slice, shown only to those who may open them."""
-    if not current_user.is_authenticated:
-        return {}
     items = []
-    if permissions.can(current_user, "coercion_calendar"):
+    if permissions.can(user, "coercion_calendar"):
         items.append({"url": url_for("measures.calendar"), "label": _("Lịch cưỡng chế")})
-    if permissions.can(current_user, "hard_cases"):
+    if permissions.can(user, "hard_cases"):
         items.append({"url": url_for("measures.hard_cases"), "label": _("Việc khó khăn, phức tạp")})
-    return {"extra_nav": items}
+    return items
 
 
 def plan_statuses() -> dict[str, str]:
