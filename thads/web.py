@@ -11,7 +11,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.routing import IntegerConverter
 
 from thads.extensions import db
-from thads.i18n import format_date, format_money, localized, select_locale
+from thads.i18n import format_date, format_datetime, format_money, localized, select_locale
 from thads.services import permissions
 from thads.services.errors import ServiceError
 
@@ -44,6 +44,7 @@ def register_url_converters(app: Flask) -> None:
 def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["vndate"] = format_date
+    app.jinja_env.filters["vndatetime"] = format_datetime
     # Workflow data carries label_vi/label_en: ``{{ t|localized }}``, ``{{ r|localized('runs_from') }}``.
     app.jinja_env.filters["localized"] = localized
 
@@ -56,7 +57,7 @@ def register_web_helpers(app: Flask) -> None:
 
         unread = 0
         if "notifications.index" in current_app.view_functions and current_user.is_authenticated:
-            from thads.services.notifications_read import unread_count
+            from thads.services.inbox import unread_count
 
             unread = unread_count(current_user)
         return {"logout_form": LogoutForm(), "current_locale": select_locale(),
