@@ -94,6 +94,9 @@ def new_case():
             problems = exc.fields
             _attach_errors(form, exc.fields)
             flash(exc.message, "danger")
+            # The corrected form is a new submission. (On SQLite the refused one's key may
+            # survive the rollback: pysqlite commits a SAVEPOINT opened outside a transaction.)
+            form.submission_key.data = uuid.uuid4().hex
         else:
             db.session.commit()
             flash(_("Đã thụ lý việc số %(n)s.", n=case.display_number), "success")
@@ -142,7 +145,8 @@ def case_print(case_id: int):
     return render_template("cases/print.html", case=case, view=view, states=state_labels(locale),
                            kind_labels=kind_labels(locale), roles=PARTY_ROLES, ranks=RANKS, kinds_case=CASE_KINDS,
                            payment_kinds=PAYMENT_KINDS, methods=PAYMENT_METHODS, label=label,
-                           event_label=event_label, today=clock.today(), law_label=_law_label(case.law))
+                           event_label=event_label, event_detail=event_detail, today=clock.today(),
+                           law_label=_law_label(case.law))
 
 
 @bp.route("/cases/<int:case_id>/acts/<kind>", methods=["POST"])
