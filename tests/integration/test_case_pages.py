@@ -14,7 +14,7 @@ from tests.conftest import csrf_token_from
 from tests.factories import api_token, case_input, login, make_case
 from thads.extensions import db
 from thads.models import Case, CaseEvent, Payment
-from thads.services import audit_verify, case_edits, clock, lifecycle, proposals
+from thads.services import audit_verify, clock, lifecycle, proposals
 from thads.services.errors import InvalidInput
 
 
@@ -179,6 +179,20 @@ def test_the_new_case_form_refuses_two_debtors_without_a_creditor_and_accepts_ad
     assert sorted(p.role for p in case.parties) == ["creditor", "debtor", "debtor"]
     assert [o.amount for o in case.obligations] == [1_500_000, None, 300_000]
     assert case.nonmoney_pending == 1 and case.amount_total == 1_800_000
+
+
+def test_a_registration_corrected_after_a_refusal_is_registered(app, world, client):
+    login(client, "clerk_a")
+    page = _page(client, "/cases/new")
+
+    def key(html):
+        return re.search(r'name="submission_key" type="hidden" value="([^"]+)"', html).group(1)
+
+    refused = client.post("/cases/new", data=_form(csrf_token_from(page), submission_key=key(page),
+                                                   **{"parties-1-role": "debtor"})).get_data(as_text=True)
+    assert key(refused) != key(page)
+    ok = client.post("/cases/new", data=_form(csrf_token_from(refused), submission_key=key(refused)))
+    assert ok.status_code == 302 and "/cases/" in ok.headers["Location"]
 
 
 def test_a_named_party_without_a_role_is_asked_for_one(app, world, client):
@@ -405,6 +419,8 @@ def test_the_api_records_method_and_payee_and_refuses_a_payee_who_is_not_a_credi
 
 
 def test_parties_and_obligations_are_corrected_after_intake_as_events_and_the_audit_still_verifies(app, world):
+    from thads.services import case_edits
+
     case = _decided(world)
     lifecycle.record_payment(world.accountant_a, case.id, amount=20_000_000, on="2026-05-19",
                              method="cash", today=date(2026, 5, 19))
@@ -437,6 +453,11 @@ def test_parties_and_obligations_are_corrected_after_intake_as_events_and_the_au
     assert fee.id and house.amount is None
     result = audit_verify.verify()
     assert result.ok, [f.line() for f in result.findings]
+    # The statistics read the corrected amount to enforce, as the case row does.
+    from thads.services import stats
+
+    figures = stats.build_report(world.office_a, stats.Period(2026)).rows[0].figures
+    assert figures.money["total"] == 107_500_000 and figures.money["completed"] == 20_000_000
     # Less to enforce than already collected is refused; so is a case on request left without creditor.
     with pytest.raises(InvalidInput):
         case_edits.edit_obligation(world.officer_a, case.id, first.id, {"description": "x", "amount": 1, "rank": 3})

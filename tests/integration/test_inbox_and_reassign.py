@@ -13,7 +13,7 @@ from tests.factories import api_token, decided_cases, login, make_case
 from tests.factories import notification_rows as rows
 from thads.extensions import db
 from thads.models import Case, Deadline
-from thads.services import assignment, clock, inbox, lifecycle, proposals, reminders
+from thads.services import assignment, clock, lifecycle, proposals, reminders
 from thads.services.errors import Conflict
 
 
@@ -51,6 +51,8 @@ def _text(html: str) -> str:
 
 
 def test_a_reminder_is_resolved_when_its_deadline_is_met_and_leaves_the_unread_count(app, world, worker, client):
+    from thads.services import inbox
+
     case = decided_cases(world)[0]
     reminders.sweep(at("2026-05-06"))
     deliver(app, worker)

@@ -35,7 +35,7 @@ from thads.models.cases import FINAL_STATES
 from thads.services import case_edits, clock, idempotency, lifecycle, queries
 from thads.services.cases import courts_used, register_case
 from thads.services.deadlines import ACT_KINDS
-from thads.services.errors import Conflict, InvalidInput, ServiceError
+from thads.services.errors import Conflict, Forbidden, InvalidInput, ServiceError
 from thads.services.permissions import can
 from thads.services.scope import get_case
 from thads.services.values import ValueProblem, parse_date
@@ -216,7 +216,10 @@ def transition(case_id: int, trigger: str):
         posted = False
     spec = wf.transition(trigger)
     if not lifecycle.role_allows(current_user, spec.role):
-        abort(403)  # the head's decisions: an officer proposes them (the case page offers that)
+        # Refused on opening, before anything is typed; an officer proposes the head's decisions.
+        raise Forbidden(_("Thao tác này thuộc thẩm quyền của Thủ trưởng cơ quan thi hành án. Chấp hành viên "
+                          "lập đề xuất bằng nút “Đề xuất” trên trang hồ sơ.") if spec.role == "head"
+                        else _("Bạn không có quyền thực hiện thao tác này."))
     form = transition_form(spec, case)(request.form if posted else None)
     if not posted:
         form.version.data = case.version
@@ -281,6 +284,7 @@ def payment(case_id: int):
     if request.method == "GET":
         form.version.data = case.version
         form.seen_seq.data = queries.last_seq(case.id)
+        form.on.data = clock.today()
     changes = []
     if form.validate_on_submit():
         try:
@@ -321,10 +325,8 @@ def payment(case_id: int):
 
 
 def _party_form(party=None, formdata=None):
-    prefix = f"p{party.id}" if party is not None else "new"
-    form = PartyEditForm(formdata=formdata, prefix=prefix, obj=party) if formdata is not None \
-        else PartyEditForm(formdata=None, prefix=prefix, obj=party)
-    return form
+    """One party's form on the corrections page (``formdata`` None: filled from the row)."""
+    return PartyEditForm(formdata=formdata, prefix=f"p{party.id}" if party is not None else "new", obj=party)
 
 
 def _obligation_form(obligation=None, formdata=None):
