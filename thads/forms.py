@@ -38,6 +38,21 @@ class MoneyField(StringField):
         return "" if self.data is None else f"{self.data:,}".replace(",", ".")
 
 
+class MoneyRequired:
+    """A money field must be filled in. Unlike ``DataRequired`` it accepts 0, so that "0 đồng" is
+    answered by the rule about the amount ("must be greater than 0"), not by "enter an amount"."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is None and not getattr(field, "parse_error", None):
+            field.errors[:] = []
+            raise StopValidation(self.message or gettext("Hãy nhập số tiền."))
+
+
 class VNDateField(StringField):
     """A date typed as dd/mm/yyyy (or picked as yyyy-mm-dd); never in the future."""
 

@@ -1,10 +1,12 @@
 """Locale choice and the Vietnamese formats (dd/mm/yyyy, 1.500.000 ₫)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import has_request_context, request, session
 from flask_login import current_user
+
+from thads.services.clock import TZ as LOCAL_TZ
 
 LOCALES = ("vi", "en")
 
@@ -30,8 +32,28 @@ def format_money(amount: int | None) -> str:
     return f"{sign}{abs(int(amount)):,}".replace(",", ".") + " ₫"
 
 
-def format_date(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+def local_datetime(value: datetime) -> datetime:
+    """A stored timestamp (UTC; a naive one is taken as UTC) in Asia/Ho_Chi_Minh."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL_TZ)
+
+
+def format_date(d: date | datetime | None) -> str:
+    """dd/mm/yyyy. A timestamp is converted to local time first: 17:30 UTC on 01/12 is
+    00:30 on 02/12 in Hà Nội, and the day a person saw is the local one."""
+    if not d:
+        return ""
+    if isinstance(d, datetime):
+        d = local_datetime(d)
+    return d.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """HH:MM dd/mm/yyyy in local time (for timestamps: sent, recorded, decided)."""
+    if not value:
+        return ""
+    return local_datetime(value).strftime("%H:%M %d/%m/%Y")
 
 
 def N_(text: str) -> str:

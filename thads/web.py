@@ -11,7 +11,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.routing import IntegerConverter
 
 from thads.extensions import db
-from thads.i18n import format_date, format_money, localized, select_locale
+from thads.i18n import format_date, format_datetime, format_money, localized, select_locale
 from thads.services import permissions
 from thads.services.errors import ServiceError
 
@@ -55,6 +55,7 @@ def register_url_converters(app: Flask) -> None:
 def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["vndate"] = format_date
+    app.jinja_env.filters["vndatetime"] = format_datetime
     # Workflow data carries label_vi/label_en: ``{{ t|localized }}``, ``{{ r|localized('runs_from') }}``.
     app.jinja_env.filters["localized"] = localized
 
@@ -70,7 +71,7 @@ def register_web_helpers(app: Flask) -> None:
         if current_user.is_authenticated:
             menu = [item for entries in MENU_ENTRIES for item in entries(current_user)]
             if "notifications.index" in current_app.view_functions:
-                from thads.services.notifications_read import unread_count
+                from thads.services.inbox import unread_count
 
                 unread = unread_count(current_user)
         # formdata=None: the sign-out button never reads the request body (an error page for a

@@ -65,8 +65,11 @@ VERIFY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def build_transitions(basis: dict[str, tuple[str, str]]) -> tuple[Transition, ...]:
-    """The common transitions; ``basis[trigger]`` = (legal basis vi, legal basis en)."""
+def build_transitions(basis: dict[str, tuple[str, str]],
+                      agreement: tuple[str, str]) -> tuple[Transition, ...]:
+    """The common transitions; ``basis[trigger]`` = (legal basis vi, legal basis en);
+    ``agreement`` = (vi, en) citation of postponement at the parties' agreement in this law (a
+    form's labels cite the law of the step's date, never the other one)."""
 
     def t(trigger: str, **kw: object) -> Transition:
         vi, en = basis[trigger]
@@ -122,8 +125,8 @@ def build_transitions(basis: dict[str, tuple[str, str]]) -> tuple[Transition, ..
           # Whether the parties agreed (Art 48(1)(c)) decides where statistics count the case.
           inputs=(*ground_inputs, InputSpec(
               "by_agreement", "bool", required=False,
-              label_vi="Hoãn theo thỏa thuận của đương sự (điểm c khoản 1 Điều 48)",
-              label_en="Postponed at the parties' agreement (Art 48(1)(c))")),
+              label_vi=f"Hoãn theo thỏa thuận của đương sự ({agreement[0]})",
+              label_en=f"Postponed at the parties' agreement ({agreement[1]})")),
           cancels_open=True,
           opens=(DeadlineOpen("resume", "input:ground_ends_on"),)),
         t("suspend", sources=ACTIVE_STATES, dest="suspended", role="head",

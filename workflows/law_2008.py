@@ -29,6 +29,9 @@ BASIS: dict[str, tuple[str, str]] = {
     "entrust": ("Điều 55–57 Luật THADS 2008", "Enforcement Law 2008, Art 55–57"),
 }
 
+#: Postponement at the parties' agreement (its statistics row differs: TTLT 12/2021).
+AGREEMENT = ("điểm c khoản 1 Điều 48 Luật THADS 2008", "Enforcement Law 2008, Art 48(1)(c)")
+
 WORKFLOW = Workflow(
     id="thads-2008",
     version=1,
@@ -36,7 +39,7 @@ WORKFLOW = Workflow(
     label_vi="Quy trình thi hành án dân sự theo Luật THADS 2008",
     label_en="Civil judgment enforcement under the 2008 Law",
     states=STATES,
-    transitions=build_transitions(BASIS),
+    transitions=build_transitions(BASIS, AGREEMENT),
     initial="received",
     # Registration opens the decision deadline from the receipt date;
     # interim measures are decided immediately.

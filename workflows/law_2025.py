@@ -30,6 +30,10 @@ BASIS: dict[str, tuple[str, str]] = {
     "entrust": ("Luật 106/2025/QH15, Điều 49, 50", "Law 106/2025, Art 49–50"),
 }
 
+#: Postponement at the parties' agreement under the new law: Art 46 (the point within the
+#: article is UNCONFIRMED until the consolidated text is checked, so only the article is cited).
+AGREEMENT = ("Điều 46 Luật 106/2025/QH15", "Law 106/2025, Art 46")
+
 SEND_BACK = Transition(
     trigger="send_back",
     sources=("not_enforceable",),
@@ -59,7 +63,7 @@ WORKFLOW = Workflow(
     label_vi="Quy trình thi hành án dân sự theo Luật THADS 2025",
     label_en="Civil judgment enforcement under the 2025 Law",
     states=(*STATES, SENT_BACK),
-    transitions=(*build_transitions(BASIS), SEND_BACK),
+    transitions=(*build_transitions(BASIS, AGREEMENT), SEND_BACK),
     initial="received",
     initial_opens=(DeadlineOpen("decision", "event", variant_from="ctx:interim"),),
 )

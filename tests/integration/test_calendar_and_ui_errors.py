@@ -58,5 +58,7 @@ def test_a_head_only_button_tried_by_an_officer_in_the_ui_is_refused_without_an_
     page = client.get(url).get_data(as_text=True)
     resp = client.post(url, data={"csrf_token": csrf_token_from(page), "version": str(case.version), "seen_seq": "1",
                                   "on": "05/05/2026", "in_decision_number": "5/QĐ", "in_officer": "officer_a"})
-    assert "thẩm quyền của Thủ trưởng" in resp.get_data(as_text=True)
+    assert resp.status_code == 403 and "thẩm quyền của Thủ trưởng" in resp.get_data(as_text=True)
     assert db.session.query(CaseEvent).filter_by(case_id=case.id).count() == 1
+    # …and the form itself is refused on opening, before anything is typed (issue 10).
+    assert client.get(url).status_code == 403 and "thẩm quyền của Thủ trưởng" in page

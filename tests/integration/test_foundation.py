@@ -161,7 +161,7 @@ def test_every_case_route_answers_404_to_a_user_of_another_office(app, world):
 
 
 def test_case_lists_show_only_the_users_scope(app, world):
-    make_case(world.clerk_a, parties=[{"role": "debtor", "name": "Lê Văn Riêng"}])
+    make_case(world.clerk_a, kind="ex_officio", parties=[{"role": "debtor", "name": "Lê Văn Riêng"}])
     c = app.test_client()
     login(c, "officer_b")
     assert "Lê Văn Riêng" not in c.get("/cases").get_data(as_text=True)

@@ -162,9 +162,11 @@ def test_a_met_deadline_cancels_pending_reminders_and_a_moved_one_gets_its_own(a
     notif = deadline_of(case, "notification")
     assert [n.status for n in rows(deadline_id=notif.id)] == ["pending"]
     # The officer notifies the parties on 07/05: the `notification` deadline is met.
+    # Its pending reminders are cancelled with it (services.inbox), before any sweep runs.
     lifecycle.apply_transition(world.officer_a, case.id, "notify", on="2026-05-07", today=date(2026, 5, 7))
     db.session.commit()
-    assert reminders.sweep(at("2026-05-07"), enqueue=False).cancelled >= 1
+    assert {(n.status, n.cancel_reason) for n in rows(deadline_id=notif.id)} == {("cancelled", "deadline_closed")}
+    assert reminders.sweep(at("2026-05-07"), enqueue=False).cancelled == 0
     assert {(n.status, n.cancel_reason) for n in rows(deadline_id=notif.id)} == {("cancelled", "deadline_closed")}
 
     # A day off declared inside the procuracy period moves its due date from 08/05 to 11/05.

@@ -145,7 +145,7 @@ def test_reassign_through_the_pages_previews_then_applies(client, world):
     assert db.session.get(type(case), case.id).officer_id == world.officer_a.id
     done = client.post("/supervision/reassign", data={
         "csrf_token": token, "case": case.id, "to_officer": "officer_a2", "action": "apply",
-        "version": f"{case.id}:{case.version}"})
+        "version": f"{case.id}:{case.version}", "previewed_to": "officer_a2"})
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(case), case.id).officer_id == world.officer_a2.id

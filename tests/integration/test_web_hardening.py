@@ -136,7 +136,8 @@ def test_no_page_has_inline_script_or_event_handler_attributes(app, world, clien
             checked += 1
     assert checked == len(pages)
     login(client, "head_a")
-    assert 'data-action="print"' in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    printable = client.get(f"/cases/{case.id}/print").get_data(as_text=True)
+    assert 'data-action="print"' in printable and inline_code(printable) == []
 
 
 def test_no_template_writes_inline_script_or_handlers():
@@ -223,14 +224,14 @@ def test_someone_elses_notification_answers_404_like_a_missing_one(client, world
     token = csrf_token_from(client.get("/notifications/").get_data(as_text=True))
     for path in (f"/notifications/{theirs.id}/ack", "/notifications/999999/ack"):
         assert client.post(path, data={"csrf_token": token}).status_code == 404, path
-    from thads.services import reminders
+    from thads.services import inbox
     from thads.services.errors import NotFound
 
     for notification_id in (theirs.id, 999999):
         with pytest.raises(NotFound):
-            reminders.snooze(world.officer_a2, notification_id, date(2026, 5, 10), today=date(2026, 5, 6))
+            inbox.snooze(world.officer_a2, notification_id, date(2026, 5, 10), today=date(2026, 5, 6))
         with pytest.raises(NotFound):
-            reminders.acknowledge(world.officer_a2, notification_id)
+            inbox.acknowledge(world.officer_a2, notification_id)
 
 
 @pytest.mark.parametrize("query", ["unit=2147483648", "officer=2147483648", "unit=99999999999999999999",

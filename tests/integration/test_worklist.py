@@ -14,7 +14,7 @@ def _cases(w):
     """Three cases of officer_a (two with decisions overdue, one fresh) and one of officer_a2."""
     today = clock.today()
     old = make_case(w.officer_a, today=today, officer="officer_a", received_on="2026-05-04")
-    older = make_case(w.officer_a, today=today, officer="officer_a", received_on="2026-04-01",
+    older = make_case(w.officer_a, today=today, officer="officer_a", received_on="2026-04-01", kind="ex_officio",
                       parties=[{"role": "debtor", "kind": "person", "name": "Nguyễn Văn Ánh",
                                 "id_number": "001085000777"}])
     fresh = make_case(w.officer_a, today=today, officer="officer_a", received_on=today.isoformat())

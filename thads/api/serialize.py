@@ -24,10 +24,14 @@ def case_json(case: Case, *, user: User | None = None, brief: bool = False) -> d
                   "date": case.judgment_date.isoformat(),
                   "effective_on": case.judgment_effective_on.isoformat() if case.judgment_effective_on else None},
         interim=case.interim, priority=case.priority, decision_number=case.decision_number,
-        parties=[{"role": p.role, "kind": p.kind, "name": p.name, "id_number": p.id_number,
+        parties=[{"id": p.id, "role": p.role, "kind": p.kind, "name": p.name, "id_number": p.id_number,
                   "address": p.address} for p in case.parties],
-        obligations=[{"description": o.description, "amount": o.amount, "rank": o.rank, "done": o.done}
+        obligations=[{"id": o.id, "description": o.description, "amount": o.amount, "rank": o.rank, "done": o.done}
                      for o in case.obligations],
+        payments=[{"id": p.id, "kind": p.kind, "amount": p.amount, "on": p.on.isoformat(), "method": p.method,
+                   "receipt_number": p.receipt_number, "payee": p.payee_party_id,
+                   "recorded_by": p.recorded_by.username if p.recorded_by else None,
+                   "created_at": p.created_at.isoformat()} for p in queries.payments_of(case.id)],
         deadlines=[{
             "id": d.id, "kind": d.kind, "basis_on": d.basis_on.isoformat(), "due_on": d.due_on.isoformat(),
             "status": d.status, "law": d.law, "rule": queries.deadline_rule_label(d),

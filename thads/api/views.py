@@ -57,7 +57,7 @@ def post_transition(user, body: TransitionIn, _query, case_id: int):
            ok=(201, "the case after the payment", responses.CaseOut))
 def post_payment(user, body: PaymentIn, _query, case_id: int):
     lifecycle.record_payment(user, case_id, amount=body.amount, on=body.on, receipt_number=body.receipt_number,
-                             kind=body.kind, version=body.version)
+                             kind=body.kind, method=body.method, payee=body.payee, version=body.version)
     return case_json(get_case(user, case_id), user=user), 201, case_id
 
 

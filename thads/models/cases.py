@@ -34,6 +34,9 @@ LAWS = ("law_2008", "law_2025")
 PARTY_ROLES = ("creditor", "debtor", "related")
 PARTY_KINDS = ("person", "organisation")
 PAYMENT_KINDS = ("collection", "payout", "reduction")
+# How money moved (migration 0006b): cash at the agency's cashier, a bank transfer, a deduction
+# from the debtor's account or income, the proceeds of a sale of seized assets, anything else.
+PAYMENT_METHODS = ("cash", "transfer", "deduction", "auction", "other")
 
 
 def stat_year_of(d: date) -> int:
@@ -179,6 +182,7 @@ class Payment(db.Model):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint(check_in("kind", PAYMENT_KINDS), name="kind"),
+        CheckConstraint("method IS NULL OR " + check_in("method", PAYMENT_METHODS), name="method"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,7 +191,12 @@ class Payment(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger)
     on: Mapped[date] = mapped_column(Date)
     receipt_number: Mapped[str | None] = mapped_column(String(64))
+    method: Mapped[str | None] = mapped_column(String(16))  # PAYMENT_METHODS; None for a reduction
+    # Who received a payout: a creditor of the case (None for collections and reductions).
+    payee_party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="payments")
+    payee: Mapped[Party | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship()  # noqa: F821

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thads.extensions import db
@@ -12,6 +12,10 @@ from thads.models.base import UTCDateTime, check_in, utcnow
 NOTIFICATION_STEPS = ("upcoming", "due", "overdue", "escalated", "digest", "assigned", "proposal")
 NOTIFICATION_CHANNELS = ("inapp", "email")
 NOTIFICATION_STATUSES = ("pending", "sent", "failed", "cancelled")
+# Why a delivered notification no longer asks for anything (migration 0006b): its deadline was
+# met, cancelled or moved, its proposal was decided, its case went to another officer.
+RESOLUTIONS = ("deadline_met", "deadline_missed", "deadline_cancelled", "deadline_moved", "proposal_decided",
+               "reassigned")
 
 
 class Notification(db.Model):
@@ -25,6 +29,7 @@ class Notification(db.Model):
         CheckConstraint(check_in("step", NOTIFICATION_STEPS), name="step"),
         CheckConstraint(check_in("channel", NOTIFICATION_CHANNELS), name="channel"),
         CheckConstraint(check_in("status", NOTIFICATION_STATUSES), name="status"),
+        CheckConstraint("resolution IS NULL OR " + check_in("resolution", RESOLUTIONS), name="resolution"),
         Index("ix_notification_status", "status", "not_before"),
         Index("ix_notification_user", "user_id", "status", "created_at"),
     )
@@ -51,6 +56,13 @@ class Notification(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     snoozed_until: Mapped[date | None] = mapped_column(Date)
+    # The cause was dealt with: the notification leaves the unread count and shows as resolved.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(24))
+    # A proposal's notifications are resolved when the proposal is decided.
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    # Several cases (an assignment of a batch, a digest): their ids, so each gets a link.
+    case_ids: Mapped[list | None] = mapped_column(JSON)
 
     user: Mapped[User] = relationship()  # noqa: F821
     deadline: Mapped[Deadline | None] = relationship()  # noqa: F821

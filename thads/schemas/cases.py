@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from thads.models import Case, Obligation, Party, Payment, Unit, User
-from thads.models.cases import CASE_KINDS, CASE_STATES, PARTY_KINDS, PARTY_ROLES, PAYMENT_KINDS
-from thads.schemas.types import MAX_ID, Flag, LegalDate, Line, Money, Version, _problem
+from thads.models.cases import CASE_KINDS, CASE_STATES, PARTY_KINDS, PARTY_ROLES, PAYMENT_KINDS, PAYMENT_METHODS
+from thads.schemas.types import MAX_ID, Flag, Id, LegalDate, Line, Money, Version, _problem
 from thads.services import values
 from thads.services.deadlines import ACT_KINDS
 from workflows import WORKFLOWS
@@ -111,6 +111,9 @@ class PaymentIn(Body):
     on: LegalDate | None = None
     kind: Literal[PAYMENT_KINDS] = "collection"  # type: ignore[valid-type]
     receipt_number: Line(Payment.receipt_number, required=False) | None = None
+    method: Literal[PAYMENT_METHODS] | None = Field(  # type: ignore[valid-type]
+        None, description="how the money moved (cash, transfer, deduction, auction, other); none for a reduction")
+    payee: Id | None = Field(None, description="id of the creditor (a party of this case) who received a payout")
     version: Version | None = None
 
 

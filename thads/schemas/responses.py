@@ -127,6 +127,7 @@ class Judgment(Out):
 
 
 class PartyOut(Out):
+    id: int
     role: str
     kind: str
     name: str
@@ -135,10 +136,23 @@ class PartyOut(Out):
 
 
 class ObligationOut(Out):
+    id: int
     description: str
     amount: int | None
     rank: int
     done: bool
+
+
+class PaymentOut(Out):
+    id: int
+    kind: str
+    amount: int
+    on: dt.date
+    method: str | None
+    receipt_number: str | None
+    payee: int | None = Field(description="party id of the creditor who received a payout")
+    recorded_by: str | None
+    created_at: dt.datetime
 
 
 class CaseOut(CaseBrief):
@@ -148,6 +162,7 @@ class CaseOut(CaseBrief):
     decision_number: str | None
     parties: list[PartyOut]
     obligations: list[ObligationOut]
+    payments: list[PaymentOut]
     deadlines: list[DeadlineOut]
     transitions: list[TransitionOut]
     events: list[EventOut]
@@ -172,6 +187,11 @@ class NotificationOut(Out):
     created_at: dt.datetime
     sent_at: dt.datetime | None
     read_at: dt.datetime | None
+    case_ids: list[int] = Field(description="the cases of a notification about several (an assignment, a digest)")
+    proposal_id: int | None
+    resolved_at: dt.datetime | None = Field(description="when its cause was dealt with (deadline met or moved, "
+                                                        "proposal decided, case reassigned)")
+    resolution: str | None
 
 
 class NotificationPage(Out):

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from thads.extensions import db
 from thads.models import Case, Deadline, Notification, User, utcnow
-from thads.services import audit, clock
+from thads.services import audit, clock, inbox
 from thads.services.errors import Conflict, Forbidden, InvalidInput
 from thads.services.permissions import roles_for
 from thads.services.scope import cases_for, get_case
@@ -29,6 +29,7 @@ REASSIGN_ROLES = roles_for("reassign")
 # Reminder steps addressed to the case's officer (escalations go to the supervisor and stay).
 OFFICER_STEPS = ("upcoming", "due", "overdue")
 MAX_BATCH = 5000
+MAX_LINKS = 200  # cases linked from the new officer's notification (the list says how many in all)
 LEGAL_BASIS = {
     "law_2008": "Điều 10 Nghị định 62/2015/NĐ-CP",
     "law_2025": "Điều 13 Nghị định 152/2026/NĐ-CP",
@@ -62,12 +63,16 @@ def can_reassign(user: User) -> bool:
 
 def reassign(actor: User, *, to_officer: str, case_ids: list[int] | None = None,
              from_officer: str | None = None, dry_run: bool = True, reason: str = "",
-             versions: dict[int, int] | None = None, today: date | None = None) -> ReassignPlan:
+             versions: dict[int, int] | None = None, previewed_to: str | None = None,
+             today: date | None = None) -> ReassignPlan:
     """Plan (``dry_run``) or apply the move of cases to ``to_officer`` (a username).
 
     Select either ``case_ids`` or every open case of ``from_officer`` in the actor's scope.
     ``versions`` (case id → version seen in the preview) turns a change made since the
-    preview into a Conflict instead of moving something the supervisor did not see.
+    preview into a Conflict instead of moving something the supervisor did not see; when it is
+    given, every case to move must be one of the preview (one that joined the selection since is a
+    Conflict too). ``previewed_to`` (the officer the preview was for) must
+    be ``to_officer``: confirming applies exactly what was previewed.
     """
     today = today or clock.today()
     try:
@@ -95,12 +100,20 @@ def reassign(actor: User, *, to_officer: str, case_ids: list[int] | None = None,
             items.append(MoveItem(case=case, from_officer=case.officer))
     if not items and not skipped:
         raise InvalidInput("Không có việc nào được chọn.", fields={"cases": "Hãy chọn ít nhất một việc."})
-    if versions:
+    if previewed_to is not None and previewed_to != target.username:
+        raise Conflict("Chấp hành viên nhận đã được đổi sau khi xem trước. Hãy xem trước lại với "
+                       "chấp hành viên mới trước khi xác nhận.", previewed_to=previewed_to)
+    if versions is not None and not dry_run:
         changed = [i.case.display_number for i in items
                    if i.case.id in versions and versions[i.case.id] != i.case.version]
         if changed:
             raise Conflict("Các việc sau đã thay đổi sau khi xem trước: " + ", ".join(changed)
                            + ". Hãy xem trước lại.", cases=changed)
+        if any(i.case.id not in versions for i in items):  # nothing moves that was not previewed
+            raise Conflict("Danh sách việc sẽ chuyển đã thay đổi sau khi xem trước. Hãy xem trước lại.")
+    if not items and not dry_run:
+        raise InvalidInput("Không có việc nào chuyển được cho chấp hành viên này.",
+                           fields={"to_officer": "Không có việc nào chuyển được."})
 
     ids = [i.case.id for i in items]
     by_case = {i.case.id: i for i in items}
@@ -151,6 +164,7 @@ def _apply(actor: User, target: User, items: list[MoveItem], reason: str, today:
             else:
                 n.status = "cancelled"
                 n.last_error = f"reassigned to {target.username}"
+    inbox.resolve_reassigned((i.case.id, i.from_officer.id if i.from_officer else None) for i in items)
     notification = _notify(target, items, last_event)
     db.session.flush()
     return notification
@@ -185,6 +199,7 @@ def _notify(target: User, items: list[MoveItem], event) -> Notification:
         subject=(f"Bạn được giao việc số {numbers[0]}" if len(numbers) == 1
                  else f"Bạn được giao {len(numbers)} việc thi hành án"),
         body=f"Việc được giao: {shown}.", created_at=utcnow(), sent_at=utcnow(),
+        case_ids=[i.case.id for i in items][:MAX_LINKS] if len(items) > 1 else None,
     )
     db.session.add(note)
     return note

@@ -27,9 +27,14 @@ GENESIS = "0" * 64
 ANCHOR_LOCK_KEY = 7_468_616_403
 ANCHOR_BATCH = 5000
 
+# Corrections of the obligations after intake that change the amount to enforce (their
+# ``amount_delta`` is the change, negative when the amount went down): ``thads.services.case_edits``.
+AMOUNT_EDITS = ("obligation_added", "obligation_edited")
+
 # Where an event's ``amount_delta`` goes when the events are replayed: (kind, trigger) → column.
 MONEY_COLUMNS: dict[tuple[str, str | None], str] = {
     ("registered", None): "amount_total",
+    **{("edited", trigger): "amount_total" for trigger in AMOUNT_EDITS},
     ("payment", "collection"): "collected",
     ("payment", "payout"): "paid_out",
     ("payment", "reduction"): "reduced",

@@ -47,11 +47,33 @@ def clean_case_input(raw: dict, today: date | None = None) -> tuple[dict, dict[s
         errors.setdefault("judgment.effective_on", "Ngày có hiệu lực không được trước ngày bản án.")
     if clean["received_on"] < j["date"]:
         errors.setdefault("received_on", "Ngày nhận không được trước ngày bản án.")
-    if not any(p["role"] == "debtor" for p in clean["parties"]):
-        errors["parties"] = "Cần ít nhất một người phải thi hành án."
+    problems = party_problems(clean["kind"], [p["role"] for p in clean["parties"]])
+    if problems:
+        errors["parties"] = " ".join(problems)
     if sum(o["amount"] or 0 for o in clean["obligations"]) > MAX_MONEY:
         errors["obligations"] = "Tổng số tiền phải thi hành quá lớn (tối đa 1.000.000.000.000.000 đồng)."
     return clean, errors
+
+
+def party_problems(kind: str, roles: list[str]) -> list[str]:
+    """What the parties of a case lack: a debtor always; a creditor when the case is enforced on
+    request (the requester is a creditor: Law 26/2008 Art 31, Law 106/2025 Art 34)."""
+    problems = []
+    if "debtor" not in roles:
+        problems.append("Cần ít nhất một người phải thi hành án.")
+    if kind == "on_request" and "creditor" not in roles:
+        problems.append("Việc thi hành án theo đơn yêu cầu cần có người được thi hành án (người yêu cầu).")
+    return problems
+
+
+def courts_used(user: User, limit: int = 200) -> list[str]:
+    """The courts named on the cases of ``user``'s unit, most used first (the registration
+    form offers them; any other court may still be typed)."""
+    rows = db.session.execute(
+        select(Case.court, func.count().label("n")).where(Case.unit_id == user.unit_id)
+        .group_by(Case.court).order_by(func.count().desc(), Case.court).limit(limit)
+    ).all()
+    return [r.court for r in rows]
 
 
 def register_case(actor: User, raw: dict, *, today: date | None = None, number: int | None = None,

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from thads.extensions import db
 from thads.models import CalendarDay, Case, CaseEvent, Deadline
 from thads.models.cases import NO_DEADLINE
+from thads.services import inbox
 from workflows import WORKFLOWS, PlannedDeadline, plan_initial, plan_transition
 from workflows.calendar import WorkingCalendar
 from workflows.rules import PARTY_ACTORS, RULES, due_date, rule_for
@@ -79,6 +80,7 @@ def open_for_transition(case: Case, wf, transition, ctx, inputs: dict, event: Ca
 
 def close(case: Case, kinds, event: CaseEvent) -> None:
     """Close the open deadlines of ``kinds``: met when acted on by the due date, else missed."""
+    closed: dict[str, list[int]] = {}
     for row in open_rows(case, kinds):
         # A period that runs for the debtor (the voluntary period) or the parties (asking for a
         # re-valuation) cannot be missed by the agency: acting after it is the procedure.
@@ -86,16 +88,23 @@ def close(case: Case, kinds, event: CaseEvent) -> None:
         row.status = "met" if debtor_period or event.on <= row.due_on else "missed"
         row.closed_on = event.on
         row.closed_by_event_id = event.id
+        closed.setdefault(row.status, []).append(row.id)
+    for status, ids in closed.items():
+        inbox.resolve_deadlines(ids, "deadline_" + status)  # their reminders no longer ask anything
 
 
 def cancel_open(case: Case, event: CaseEvent, keep=("payout",)) -> None:
     """Cancel every open deadline except ``keep`` (money collected must still be paid out)."""
+    cancelled = []
     for row in open_rows(case, None):
         if row.kind in keep:
             continue
         row.status = "cancelled"
         row.closed_on = event.on
         row.closed_by_event_id = event.id
+        cancelled.append(row.id)
+    if cancelled:
+        inbox.resolve_deadlines(cancelled, "deadline_cancelled")
 
 
 # Periods that run for the debtor (the voluntary period) or the parties (re-valuation request,
@@ -158,6 +167,7 @@ def recompute_open(reason: str) -> int:
     moved = 0
     stmt = select(Deadline).where(Deadline.status == "open").execution_options(yield_per=1000)
     touched: set[int] = set()
+    moved_ids: list[int] = []
     for row in db.session.scalars(stmt):
         rule = rule_for(row.kind, row.basis_on, row.variant)
         new_due = due_date(rule, row.basis_on, cal)
@@ -165,8 +175,11 @@ def recompute_open(reason: str) -> int:
             row.recomputed_reason = f"{reason}: {row.due_on.isoformat()} → {new_due.isoformat()}"
             row.due_on = new_due
             touched.add(row.case_id)
+            moved_ids.append(row.id)
             moved += 1
     db.session.flush()
+    if moved_ids:
+        inbox.resolve_moved(moved_ids)
     for case in db.session.scalars(select(Case).where(Case.id.in_(touched))) if touched else ():
         refresh_next_due(case)
     db.session.flush()

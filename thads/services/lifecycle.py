@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from thads.extensions import db
 from thads.models import Case, Payment, User
+from thads.models.cases import PAYMENT_METHODS
 from thads.models.users import SIGNING_ROLES
 from thads.services import audit, clock
 from thads.services import deadlines as dl
@@ -27,6 +28,8 @@ from workflows import machine as wm
 OFFICER_ROLES = roles_for("officer_step")
 PAYMENT_ROLES = roles_for("pay")
 RECEIPT_MAX = Payment.__table__.c.receipt_number.type.length
+# No money moves before the enforcement decision or after the case has ended.
+NO_PAYMENT_STATES = ("received", "refused", "terminated", "completed", "entrusted", "sent_back")
 
 
 def conflict_on_stale(fn):
@@ -166,9 +169,12 @@ def apply_transition(actor: User, case_id: int, trigger: str, *, on=None, versio
 
 @conflict_on_stale
 def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number: str | None = None,
-                   kind: str = "collection", version=None, today: date | None = None,
-                   imported: dict | None = None) -> Payment:
-    """Record money collected (thu), paid out (chi) or reduced (giảm) on a case."""
+                   kind: str = "collection", method: str | None = None, payee: int | None = None,
+                   version=None, today: date | None = None, imported: dict | None = None) -> Payment:
+    """Record money collected (thu), paid out (chi) or reduced (giảm) on a case.
+
+    ``method`` says how the money moved (``PAYMENT_METHODS``; none for a reduction); ``payee``
+    is the id of the creditor of this case who received a payout."""
     today = today or clock.today()
     _check_import(actor, imported)
     if imported is None and not actor.has_role(*PAYMENT_ROLES):
@@ -184,7 +190,7 @@ def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number
     if value <= 0:
         raise InvalidInput("Số tiền phải lớn hơn 0.", fields={"amount": "Phải lớn hơn 0."})
     on = check_event_date(case, on, today)
-    if case.state in ("received", "refused", "terminated", "completed", "entrusted", "sent_back"):
+    if case.state in NO_PAYMENT_STATES:
         raise InvalidTransition("Không thể ghi nhận tiền cho việc ở trạng thái này.", reason="wrong_state")
     if kind in ("collection", "reduction") and value > case.remaining:
         msg = f"Số tiền vượt quá số còn phải thi hành ({case.remaining:,} đồng).".replace(",", ".")
@@ -193,12 +199,28 @@ def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number
         msg = f"Số tiền chi vượt quá số đã thu chưa chi ({case.collected - case.paid_out:,} đồng).".replace(",", ".")
         raise InvalidInput(msg, fields={"amount": msg})
 
+    if method in ("", None):
+        method = None
+    elif kind == "reduction" or method not in PAYMENT_METHODS:
+        msg = ("Miễn, giảm không có hình thức thu, chi." if kind == "reduction"
+               else "Hình thức không hợp lệ (" + ", ".join(PAYMENT_METHODS) + ").")
+        raise InvalidInput(msg, fields={"method": msg})
+    payee_party = None
+    if payee not in (None, ""):
+        if kind != "payout":
+            msg = "Chỉ khoản chi trả mới có người nhận."
+            raise InvalidInput(msg, fields={"payee": msg})
+        payee_party = next((p for p in case.parties if p.id == payee and p.role == "creditor"), None)
+        if payee_party is None:
+            msg = "Người nhận phải là người được thi hành án của việc này."
+            raise InvalidInput(msg, fields={"payee": msg})
     if receipt_number not in (None, ""):
         try:
             receipt_number = clean_text(receipt_number, max_length=RECEIPT_MAX)
         except ValueProblem as exc:
             raise InvalidInput(str(exc), fields={"receipt_number": str(exc)}) from None
-    payment = Payment(case_id=case.id, kind=kind, amount=value, on=on,
+    payment = Payment(case_id=case.id, kind=kind, amount=value, on=on, method=method,
+                      payee_party_id=payee_party.id if payee_party else None,
                       receipt_number=(receipt_number or None), recorded_by_id=actor.id)
     db.session.add(payment)
     if kind == "collection":
@@ -210,7 +232,9 @@ def record_payment(actor: User, case_id: int, *, amount, on=None, receipt_number
     case.last_event_on = on
     event = audit.append_event(
         case, actor, "payment", on, trigger=kind, from_state=case.state, to_state=case.state,
-        inputs={"amount": value, "kind": kind, "receipt_number": receipt_number, **(imported or {})},
+        inputs={"amount": value, "kind": kind, "receipt_number": receipt_number, "method": method,
+                "payee": ({"party_id": payee_party.id, "name": payee_party.name} if payee_party else None),
+                **(imported or {})},
         amount_delta=value,
     )
     if kind == "collection":

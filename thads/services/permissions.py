@@ -17,6 +17,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "sign": SIGNING_ROLES,  # the decisions the law reserves to the head (or a deputy)
     "pay": ("accountant", "officer", "head", "deputy"),  # thu, chi, giảm
     "act": ("officer", "head", "deputy", "supervisor", "clerk"),  # case file opened, sent to procuracy
+    # correct the parties and obligations after intake (each change an event on the case)
+    "edit_case": ("clerk", "officer", "head", "deputy", "supervisor"),
     "propose": ("officer", "supervisor", "head", "deputy"),
     "reassign": ("head", "deputy", "supervisor"),
     "board": ("supervisor", "head", "deputy", "inspector", "admin"),

@@ -23,7 +23,7 @@ from thads.models import (
     utcnow,
 )
 from thads.models.users import SIGNING_ROLES
-from thads.services import audit, clock, lifecycle
+from thads.services import audit, clock, inbox, lifecycle
 from thads.services.errors import (
     Conflict,
     Forbidden,
@@ -123,6 +123,7 @@ def approve(actor: User, proposal_id: int, *, on=None, today: date | None = None
                                  .order_by(CaseEvent.seq.desc()).limit(1))
     proposal.status, proposal.decided_by_id, proposal.decided_at = "approved", actor.id, utcnow()
     proposal.event_id = event_id
+    inbox.resolve_proposal(proposal.id)
     spec = transition_spec(case, proposal.trigger, today)
     _notify(proposal.proposed_by, proposal, "approved",
             f"Đề xuất đã được duyệt: {spec.label_vi} – việc số {case.display_number}",
@@ -144,6 +145,7 @@ def return_proposal(actor: User, proposal_id: int, *, comment: str, today: date 
     case = get_case(actor, proposal.case_id, for_update=True)  # the event moves the case's chain head
     proposal.status, proposal.decided_by_id, proposal.decided_at = "returned", actor.id, utcnow()
     proposal.comment = comment
+    inbox.resolve_proposal(proposal.id)
     audit.append_event(case, actor, "proposal", max(today, case.last_event_on), trigger=proposal.trigger,
                        from_state=case.state, to_state=case.state,
                        inputs={"action": "returned", "proposal_id": proposal.id, "comment": comment})
@@ -183,7 +185,8 @@ def _pending(actor: User, proposal_id: int) -> Proposal:
 
 def _notify(user: User, proposal: Proposal, what: str, subject: str, body: str) -> None:
     db.session.add(Notification(
-        user_id=user.id, case_id=proposal.case_id, step="proposal", channel="inapp", status="sent",
+        user_id=user.id, case_id=proposal.case_id, proposal_id=proposal.id, step="proposal", channel="inapp",
+        status="sent",
         dedup_key=f"proposal:{proposal.id}:{what}:{user.id}", subject=subject[:300], body=body,
         created_at=utcnow(), sent_at=utcnow(),
     ))

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from thads.extensions import db
-from thads.models import Case, CaseEvent, Deadline, User
+from thads.models import Case, CaseEvent, Deadline, Payment, User
 from thads.models.users import SIGNING_ROLES
 from thads.services import clock
 from thads.services.errors import InvalidInput
@@ -123,6 +124,16 @@ def events_of(case_id: int) -> list[CaseEvent]:
     ))
 
 
+def payments_of(case_id: int) -> list[Payment]:
+    """The case's ledger: every amount collected, paid out or reduced, oldest first, with who
+    recorded it and who received a payout."""
+    return list(db.session.scalars(
+        select(Payment).where(Payment.case_id == case_id)
+        .options(selectinload(Payment.recorded_by), selectinload(Payment.payee))
+        .order_by(Payment.on, Payment.id)
+    ))
+
+
 def deadline_explanation(row: Deadline, locale: str = "vi") -> str:
     from workflows.rules import explain, explain_en, rule_for
 
@@ -142,19 +153,28 @@ def case_view(user: User, case: Case, locale: str = "vi") -> dict:
     from thads.services.lifecycle import available_transitions
 
     cal_today = clock.today()
-    from thads.services.deadlines import calendar
+    from thads.services.deadlines import DEBTOR_KINDS, calendar
 
     cal = calendar()
     deadlines = []
     for row in deadlines_of(case.id):
-        remaining = cal.working_days_between(cal_today, row.due_on) if row.status == "open" else None
+        debtor = row.kind in DEBTOR_KINDS
+        # The debtor's own period (voluntary compliance) is never the agency's delay: it runs
+        # (calendar days left) or it has ended — no working days overdue, no "met"/"missed".
+        remaining = (cal.working_days_between(cal_today, row.due_on)
+                     if row.status == "open" and not debtor else None)
         deadlines.append({"row": row, "explanation": deadline_explanation(row, locale),
-                          "rule": deadline_rule_label(row, locale), "working_days_left": remaining})
+                          "rule": deadline_rule_label(row, locale), "working_days_left": remaining,
+                          "debtor_period": debtor,
+                          # The period runs to its end whatever the agency did meanwhile.
+                          "period_ended": debtor and row.due_on < cal_today,
+                          "days_left": (row.due_on - cal_today).days if debtor and row.due_on >= cal_today else None})
     actors = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_(select(CaseEvent.actor_id).where(CaseEvent.case_id == case.id)))
     )}
     return {
         "deadlines": deadlines,
+        "payments": payments_of(case.id),
         "events": events_of(case.id),
         "actors": actors,
         "transitions": available_transitions(user, case),

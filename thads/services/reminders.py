@@ -1,4 +1,5 @@
-"""Deadline reminders: the ladder, the sweep, delivery, the daily digest and the user's list.
+"""Deadline reminders: the ladder, the sweep, delivery and the daily digest (the user's list of
+notifications is ``thads.services.inbox``).
 
 The notification table is the outbox and the record (docs/reminders.md):
 
@@ -614,6 +615,8 @@ def digest(now: datetime | None = None, *, enqueue: bool = True) -> dict:
             "status": "pending", "dedup_key": f"digest:{user.id}:{today:%Y%m%d}",
             "due_on": None, "subject": subject, "body": body, "attempts": 0,
             "not_before": email_after if channel == "email" else None, "created_at": utcnow(),
+            # The in-app list links each case (the same ones the body lists, in its order).
+            "case_ids": list(dict.fromkeys(i.case_id for i in items))[:DIGEST_MAX_LINES * 2],
         })
 
     for r in db.session.execute(stmt).all():
@@ -661,80 +664,6 @@ def compose_digest(user: User, items: list, today: date, cal: WorkingCalendar, c
     section(f"Việc đến hạn trong {config['DIGEST_DAYS']} ngày làm việc tới", coming)
     lines.append("Thư được gửi tự động từ Hệ thống quản lý thi hành án dân sự (THADS).")
     return subject, "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- the user's list
-
-
-def user_notifications(user: User, *, include_snoozed: bool = False, limit: int = 100) -> list[Notification]:
-    """The user's in-app notifications, newest first (snoozed ones hidden until their date)."""
-    stmt = select(Notification).where(
-        Notification.user_id == user.id, Notification.channel == "inapp", Notification.status == "sent")
-    if not include_snoozed:
-        stmt = stmt.where(or_(Notification.snoozed_until.is_(None), Notification.snoozed_until <= clock.today()))
-    return list(db.session.scalars(stmt.order_by(Notification.id.desc()).limit(limit)))
-
-
-def api_notifications(user: User, *, before: int | None = None, limit: int = 50) -> list[dict]:
-    """Every notification of ``user`` (all channels), newest first, for the JSON API."""
-    stmt = (select(Notification, Deadline.kind).outerjoin(Deadline, Deadline.id == Notification.deadline_id)
-            .where(Notification.user_id == user.id))
-    if before is not None:
-        stmt = stmt.where(Notification.id < before)
-    out = []
-    for n, kind in db.session.execute(stmt.order_by(Notification.id.desc()).limit(limit)):
-        out.append({
-            "id": n.id, "step": n.step, "channel": n.channel, "status": n.status, "case_id": n.case_id,
-            "deadline_id": n.deadline_id, "deadline_kind": kind,
-            "due_on": n.due_on.isoformat() if n.due_on else None, "subject": n.subject,
-            "created_at": n.created_at.isoformat(), "sent_at": n.sent_at.isoformat() if n.sent_at else None,
-            "read_at": n.read_at.isoformat() if n.read_at else None,
-        })
-    return out
-
-
-def _own(user: User, notification_id: int) -> Notification:
-    row = db.session.get(Notification, notification_id)
-    # Someone else's notification answers exactly like a missing one: 404 tells nothing about
-    # which ids exist or whose they are.
-    if row is None or row.user_id != user.id:
-        raise NotFound("Không tìm thấy thông báo.")
-    return row
-
-
-def acknowledge(user: User, notification_id: int | None = None) -> int:
-    """Mark one (or, with no id, every) unread in-app notification of ``user`` as read."""
-    now = utcnow()
-    if notification_id is not None:
-        row = _own(user, notification_id)
-        if row.read_at is None:
-            row.read_at = now
-        db.session.flush()
-        return 1
-    return db.session.execute(
-        update(Notification).where(Notification.user_id == user.id, Notification.channel == "inapp",
-                                   Notification.read_at.is_(None))
-        .values(read_at=now).execution_options(synchronize_session=False)
-    ).rowcount or 0
-
-
-def snooze(user: User, notification_id: int, until: date, today: date | None = None) -> Notification:
-    """Hide a notification until ``until`` (it comes back unread that day)."""
-    today = today or clock.today()
-    if until <= today:
-        raise InvalidInput("Ngày nhắc lại phải sau hôm nay.", fields={"until": "Phải sau hôm nay."})
-    if until > today + timedelta(days=90):
-        raise InvalidInput("Chỉ tạm ẩn tối đa 90 ngày.", fields={"until": "Tối đa 90 ngày."})
-    row = _own(user, notification_id)
-    row.snoozed_until = until
-    row.read_at = None
-    db.session.flush()
-    return row
-
-
-def set_email_enabled(user: User, enabled: bool) -> None:
-    user.email_enabled = bool(enabled)
-    db.session.flush()
 
 
 # --------------------------------------------------------------------------- administration

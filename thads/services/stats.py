@@ -24,6 +24,7 @@ from sqlalchemy import case as when
 from thads.extensions import db
 from thads.models import Case, CaseEvent, Target, Unit, User
 from thads.models.cases import FINAL_STATES
+from thads.services.audit import AMOUNT_EDITS
 from thads.services.errors import Forbidden, InvalidInput, NotFound
 from thads.services.permissions import roles_for
 
@@ -182,6 +183,8 @@ def classified(unit: Unit, period: Period, suspended_as: str = "in_progress", *,
     before = E.on < start
     is_coll = and_(E.kind == "payment", E.trigger == "collection")
     is_red = and_(E.kind == "payment", E.trigger == "reduction")
+    # The amount to enforce: the registration's, corrected by later edits of the obligations.
+    is_amount = or_(E.kind == "registered", and_(E.kind == "edited", E.trigger.in_(AMOUNT_EDITS)))
     units = unit_ids_under(unit)
     codes = _state_codes()
     ne = codes["not_enforceable"]
@@ -211,7 +214,7 @@ def classified(unit: Unit, period: Period, suspended_as: str = "in_progress", *,
             func.max(cast(E.seq, BigInteger) * UNIT_WIDTH + E.unit_id).label("unit_key"),
             func.max(when((E.trigger == "postpone", E.seq * 2 + agreed))).label("postpone_key"),
             func.min(when((E.kind == "registered", E.on))).label("registered_on"),
-            func.sum(when((E.kind == "registered", E.amount_delta), else_=0)).label("amount"),
+            func.sum(when((is_amount, E.amount_delta), else_=0)).label("amount"),
             func.sum(when((and_(is_coll, before), E.amount_delta), else_=0)).label("coll_prev"),
             func.sum(when((and_(is_red, before), E.amount_delta), else_=0)).label("red_prev"),
             func.sum(when((and_(is_coll, E.on >= start), E.amount_delta), else_=0)).label("coll_in"),

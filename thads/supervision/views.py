@@ -4,20 +4,25 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from thads.display import describe_inputs, event_label, reminder_step_labels
 from thads.extensions import db
 from thads.forms import choices
 from thads.i18n import localized, select_locale
 from thads.models import Case, User
 from thads.security import id_arg
-from thads.services import assignment, proposals, queries
+from thads.services import assignment, clock, proposals, queries
 from thads.services import supervision as svc
 from thads.services.errors import Conflict, InvalidInput, ServiceError
+from thads.services.permissions import can
 from thads.services.scope import get_case
 from thads.services.worklist import kind_labels, state_labels, trigger_labels
 from thads.supervision import bp
 from thads.supervision.chart import bar_chart
 from thads.supervision.forms import ApproveForm, ReassignForm, ReturnForm, proposal_form
+from workflows import law_for
+from workflows.rules import LAW_LABELS
 
 
 @bp.app_template_global()
@@ -92,12 +97,14 @@ def reassign():
     form.to_officer.choices = choices([("", _("— chọn —"))] + [(u.username, u.full_name) for u in svc.unit_officers(unit)])
     plan, action = None, request.form.get("action")
     if request.method == "POST" and action in ("preview", "apply") and form.validate():
+        # Confirming applies exactly the preview: its officer and its cases at their versions.
         versions = _versions(request.form.getlist("version")) if action == "apply" else None
+        previewed_to = (request.form.get("previewed_to") or "") if action == "apply" else None
         try:
             plan = assignment.reassign(
                 current_user, to_officer=form.to_officer.data, case_ids=case_ids or None,
                 from_officer=None if case_ids else from_officer, dry_run=action != "apply",
-                reason=form.reason.data or "", versions=versions,
+                reason=form.reason.data or "", versions=versions, previewed_to=previewed_to,
             )
         except Conflict as exc:
             db.session.rollback()
@@ -123,7 +130,7 @@ def reassign():
     cases = [get_case(current_user, cid) for cid in case_ids] if plan is None else []
     return render_template("supervision/reassign.html", form=form, plan=plan, case_ids=case_ids,
                            from_officer=from_officer, cases=cases, unit=unit, kinds=kind_labels(locale),
-                           states=state_labels(locale))
+                           states=state_labels(locale), steps=reminder_step_labels())
 
 
 @bp.route("/cases/<int:case_id>/propose/<trigger>", methods=["GET", "POST"])
@@ -134,6 +141,8 @@ def propose(case_id: int, trigger: str):
         spec = proposals.transition_spec(case, trigger)
     except ServiceError:
         abort(404)
+    if not can(current_user, "propose"):
+        abort(403)  # before anything is typed
     form = proposal_form(spec, case)()
     if request.method == "GET":
         form.version.data = case.version
@@ -164,7 +173,7 @@ def propose(case_id: int, trigger: str):
     elif request.method == "POST":
         flash(_("Thông tin đề xuất chưa hợp lệ, hãy sửa các ô được đánh dấu."), "danger")
     return render_template("supervision/propose.html", case=case, spec=spec, form=form,
-                           states=state_labels(select_locale()))
+                           states=state_labels(select_locale()), law=_law_today(case))
 
 
 @bp.route("/proposals/<int:proposal_id>")
@@ -175,9 +184,21 @@ def proposal(proposal_id: int):
     spec = proposals.transition_spec(case, p.trigger)
     changed = [e for e in queries.events_of(case.id) if e.created_at > p.created_at and e.kind != "proposal"] \
         if p.status == "pending" else []
+    officer_ids = [v for s, v in ((s, (p.inputs or {}).get(s.name)) for s in spec.inputs)
+                   if s.type == "officer" and isinstance(v, int)]
+    officers = {u.id: u.full_name for u in db.session.scalars(select(User).where(User.id.in_(officer_ids)))} \
+        if officer_ids else {}
     return render_template("supervision/proposal.html", p=p, case=case, spec=spec, changed=changed,
-                           approve_form=ApproveForm(), return_form=ReturnForm(),
+                           inputs=describe_inputs(spec, p.inputs, officers), event_label=event_label,
+                           approve_form=ApproveForm(), return_form=ReturnForm(), law=_law_today(case),
                            can_sign=current_user.has_role("head", "deputy"), states=state_labels(select_locale()))
+
+
+def _law_today(case: Case) -> dict:
+    """The law the labels come from: the one governing the step if it is taken today."""
+    on = max(clock.today(), case.last_event_on)
+    vi, en = LAW_LABELS[law_for(on)]
+    return {"label": en if select_locale() == "en" else vi, "on": on}
 
 
 @bp.route("/proposals/<int:proposal_id>/approve", methods=["POST"])
